@@ -1,0 +1,50 @@
+import crypto from 'node:crypto'
+import Fastify, { type FastifyServerOptions } from 'fastify'
+import { sql } from 'drizzle-orm'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Config } from './config.ts'
+import type { Db } from './db/open.ts'
+import type { App, RouteDeps } from './http/types.ts'
+import { registerErrorHandling } from './http/error-handler.ts'
+import { registerContentTypes } from './http/content-types.ts'
+import { registerOpenApi } from './http/openapi.ts'
+import { sharedSchemas } from './http/schemas.ts'
+import { registerAuth } from './auth/hook.ts'
+import healthRoutes from './health/routes.ts'
+import unitRoutes, { unitSchemas } from './units/routes.ts'
+import authRoutes from './auth/routes.ts'
+
+export type BuildOptions = {
+  db: Db
+  config: Config
+  /** Throws when the database does not answer; used by /health. */
+  ping?: () => Promise<void>
+  logger?: FastifyServerOptions['logger']
+}
+
+export const ROUTE_MODULES = [healthRoutes, unitRoutes, authRoutes]
+
+export async function buildApp(options: BuildOptions): Promise<App> {
+  const { db, config } = options
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: config.logLevel,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'token', 'body'], censor: '[redacted]' },
+    },
+    bodyLimit: config.bodyLimit,
+    trustProxy: false,
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  for (const schema of [...sharedSchemas, ...unitSchemas]) app.addSchema(schema)
+  registerErrorHandling(app)
+  registerContentTypes(app)
+  registerAuth(app, db, { publicReports: config.publicReports, failedAuthPerMinute: config.rateLimitFailedAuthPerMinute })
+  await registerOpenApi(app)
+
+  const ping = options.ping ?? (async () => { await db.execute(sql`select 1`) })
+  const deps: RouteDeps = { db, config, ping }
+  for (const routes of ROUTE_MODULES) await app.register(routes, deps)
+  return app
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Db } from '../db/open.ts'
+import { roleAllows, type Access, type Actor } from './actor.ts'
+import { findActor } from './tokens.ts'
+import { FailedAuthLimiter } from './failed-auth-limiter.ts'
+import { HttpProblem, forbidden, unauthorized } from '../http/problem.ts'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access
+  }
+  interface FastifyRequest {
+    actor: Actor | null
+  }
+}
+
+function bearer(request: FastifyRequest): string | null | undefined {
+  const header = request.headers.authorization
+  if (header === undefined) return undefined
+  const match = /^Bearer\s+(\S{1,512})\s*$/i.exec(header)
+  return match ? match[1] : null
+}
+
+/**
+ * Authenticates every request and enforces the route's `access` level. Routes without one are refused
+ * to anyone but an admin, so that a forgotten declaration fails closed.
+ */
+export function registerAuth(app: FastifyInstance, db: Db, options: { publicReports: boolean; failedAuthPerMinute: number }): void {
+  const limiter = new FailedAuthLimiter(options.failedAuthPerMinute)
+  app.decorateRequest('actor', null)
+  // The API documentation (Swagger UI and its JSON) is always open.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/documentation')) route.config = { ...route.config, access: 'open' }
+  })
+  app.addHook('onRequest', async (request, reply) => {
+    const access: Access = request.routeOptions.config?.access ?? (request.routeOptions.url ? 'admin' : 'open')
+    const token = bearer(request)
+    if (access === 'open' && token === undefined) return
+    if (token !== undefined) {
+      const wait = limiter.retryAfter(request.ip)
+      if (wait > 0) {
+        reply.header('retry-after', String(wait))
+        throw new HttpProblem(429, 'rate_limited', 'Too many failed authentications from this address. Wait before trying again.')
+      }
+      const actor = token === null ? null : await findActor(db, token)
+      if (!actor) {
+        limiter.fail(request.ip)
+        throw unauthorized('The token is not valid (unknown, revoked or badly formed).')
+      }
+      request.actor = actor
+    }
+    if (access === 'open' || (access === 'public' && options.publicReports)) return
+    if (!request.actor) throw unauthorized()
+    if (!roleAllows(request.actor.role, access)) {
+      throw forbidden(`This needs the ${access} role; the token has the ${request.actor.role} role.`)
+    }
+  })
+}
+
+/** The authenticated actor of a route that requires one. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw unauthorized()
+  return request.actor
+}

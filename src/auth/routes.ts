@@ -1,0 +1,94 @@
+import { Type } from 'typebox'
+import type { App, RouteDeps } from '../http/types.ts'
+import { JSON_TYPES } from '../http/content-types.ts'
+import { Cursor, StringEnum, UnitCode, errors } from '../http/schemas.ts'
+import { actorOf } from './hook.ts'
+import { ROLES } from './actor.ts'
+import { createToken, listTokens, revokeToken } from './tokens.ts'
+import { listAudit } from './audit-query.ts'
+
+const RoleSchema = StringEnum(ROLES)
+const secured = { security: [{ bearerAuth: [] }] }
+
+export default async function authRoutes(app: App, { db }: RouteDeps) {
+  app.post('/v1/tokens', {
+    config: { access: 'admin', accepts: JSON_TYPES },
+    schema: {
+      tags: ['tokens'], ...secured,
+      summary: 'Create a token (the secret is shown once)',
+      description: 'Roles: admin (everything), registrar (writes certificates, revocations and signing activity; `scope` limits it to the listed units and everything under them), viewer (reads everything). The secret is returned once and stored only as a SHA-256 hash.',
+      body: Type.Object({
+        name: Type.String({ minLength: 1, maxLength: 200 }),
+        role: RoleSchema,
+        scope: Type.Optional(Type.Array(UnitCode(), { maxItems: 1000 })),
+      }, { additionalProperties: false }),
+      response: {
+        201: Type.Object({ id: Type.String({ format: 'uuid' }), token: Type.String({ description: 'The secret: send it as "Authorization: Bearer <token>". Shown only now.' }) }),
+        ...errors(400, 401, 403, 415, 422, 429, 503),
+      },
+    },
+  }, async (request, reply) => {
+    const created = await createToken(db, actorOf(request), request.body)
+    return reply.code(201).send(created)
+  })
+
+  app.get('/v1/tokens', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['tokens'], ...secured,
+      summary: 'List tokens (never their secrets)',
+      response: {
+        200: Type.Object({
+          items: Type.Array(Type.Object({
+            id: Type.String(), name: Type.String(), role: RoleSchema,
+            scope: Type.Union([Type.Array(Type.String()), Type.Null()]),
+            createdAt: Type.String({ format: 'date-time' }),
+            revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+          })),
+        }),
+        ...errors(401, 403, 503),
+      },
+    },
+  }, async () => ({ items: await listTokens(db) }))
+
+  app.delete('/v1/tokens/:id', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['tokens'], ...secured,
+      summary: 'Revoke a token',
+      params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+      response: { 204: Type.Null({ description: 'Revoked' }), ...errors(400, 401, 403, 404, 429, 503) },
+    },
+  }, async (request, reply) => {
+    await revokeToken(db, actorOf(request), request.params.id)
+    return reply.code(204).send(null)
+  })
+
+  app.get('/v1/audit', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['audit'], ...secured,
+      summary: 'The audit log: every write, newest first',
+      querystring: Type.Object({
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+        cursor: Cursor,
+      }),
+      response: {
+        200: Type.Object({
+          items: Type.Array(Type.Object({
+            id: Type.Integer(),
+            at: Type.String({ format: 'date-time' }),
+            actorId: Type.Union([Type.String(), Type.Null()]),
+            actorName: Type.String(),
+            action: Type.String({ description: 'What was done, e.g. certificate.create, units.import, token.revoke' }),
+            entityType: Type.String(),
+            entityId: Type.Union([Type.String(), Type.Null()]),
+            details: Type.Record(Type.String(), Type.Unknown()),
+          })),
+          nextCursor: Type.Union([Type.String(), Type.Null()]),
+        }),
+        ...errors(400, 401, 403, 503),
+      },
+    },
+  }, async (request) => listAudit(db, request.query.limit ?? 100, request.query.cursor))
+}

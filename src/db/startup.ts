@@ -1,0 +1,31 @@
+import type { Config } from '../config.ts'
+import { openDatabase, type Database, type OpenOptions } from './open.ts'
+import { prepareDatabase } from './migrate.ts'
+import { seedIfEmpty } from '../units/seed.ts'
+import { ensureAdminToken } from '../auth/tokens.ts'
+
+export function openOptions(config: Config): OpenOptions {
+  return {
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    connectTimeoutSeconds: config.dbConnectTimeoutSeconds,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+    poolSize: config.dbPoolSize,
+  }
+}
+
+/** Opens the configured database, migrates it, seeds it when empty and makes sure ADMIN_TOKEN exists. */
+export async function openPreparedDatabase(config: Config, log: (msg: string) => void = () => {}): Promise<Database> {
+  const options = openOptions(config)
+  const database = await openDatabase(options)
+  try {
+    await prepareDatabase(database, options, async (db) => {
+      if (config.seed !== 'none' && (await seedIfEmpty(db))) log('Loaded the seed: Bình Thuận (GSO 60) as of 2017-12-31, 127 commune-level units.')
+      if (config.adminToken) await ensureAdminToken(db, config.adminToken)
+    })
+  } catch (err) {
+    await database.close()
+    throw err
+  }
+  return database
+}

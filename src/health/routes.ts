@@ -1,0 +1,23 @@
+import { Type } from 'typebox'
+import type { App, RouteDeps } from '../http/types.ts'
+import { errors } from '../http/schemas.ts'
+import { sendProblem } from '../http/error-handler.ts'
+import { unavailable } from '../http/problem.ts'
+
+export default async function healthRoutes(app: App, { ping }: RouteDeps) {
+  app.get('/health', {
+    config: { access: 'open' },
+    schema: {
+      tags: ['health'],
+      summary: 'Readiness: 200 when the database answers, 503 when it does not',
+      response: { 200: Type.Object({ status: Type.Literal('ok') }), ...errors(503) },
+    },
+  }, async (_request, reply) => {
+    try {
+      await ping()
+    } catch {
+      return sendProblem(reply, unavailable())
+    }
+    return { status: 'ok' as const }
+  })
+}

@@ -1,0 +1,34 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+
+const DESCRIPTION = `Kyso records the digital-signature certificates that the Government CA issues to the People's Committees of communes, wards and towns, and reports how far signing has reached: coverage on any date, documents signed, the estimated savings, and the report to the Ministry.
+
+Authentication: \`Authorization: Bearer <token>\`. Roles: admin, registrar (optionally limited to a set of units), viewer. Public reads (units, coverage, savings, reports) need no token unless PUBLIC_REPORTS=false.
+
+Errors are RFC 9457 problem details (application/problem+json) with a stable \`code\`. Dates (YYYY-MM-DD) are days in Vietnam time (UTC+07:00); an asOf date means the end of that day.`
+
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Kyso', description: DESCRIPTION, version: '1.0.0', license: { name: 'Apache-2.0' } },
+      tags: [
+        { name: 'health', description: 'Readiness' },
+        { name: 'units', description: 'Administrative units (GSO codes), dated' },
+        { name: 'trust', description: 'Trust anchors and intermediate CAs' },
+        { name: 'certificates', description: 'Certificates issued to People\'s Committees: registration, listing, revocation, CRLs' },
+        { name: 'coverage', description: 'Which share of communes hold a valid certificate on a date' },
+        { name: 'activity', description: 'Documents signed per unit and month, and the savings estimate' },
+        { name: 'reports', description: 'The report to the Ministry' },
+        { name: 'tokens', description: 'Access tokens' },
+        { name: 'audit', description: 'The audit log of every write' },
+      ],
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/documentation', uiConfig: { docExpansion: 'list', deepLinking: true } })
+}

@@ -1,0 +1,43 @@
+import { Type, type TSchema } from 'typebox'
+
+/** Shared schemas carry an $id so that the OpenAPI document names them instead of numbering them. */
+
+export const ProblemSchema = Type.Object({
+  type: Type.String({ description: 'A URI naming the kind of problem (urn:kyso:problem:<code>).' }),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.String({ description: 'What went wrong, in plain words.' }),
+  code: Type.String({ description: 'Stable machine-readable code: bad_request, malformed, unauthorized, forbidden, not_found, duplicate, payload_too_large, unsupported_media_type, unprocessable, private_key_material, rate_limited, unavailable, internal, or a certificate check code.' }),
+  problems: Type.Optional(Type.Array(Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+  }, { additionalProperties: true }))),
+  existingId: Type.Optional(Type.String({ description: 'With 409 duplicate: the id of the record that already exists.' })),
+  correlationId: Type.Optional(Type.String({ description: 'With 500: quote it when reporting the problem; the server log carries the same id.' })),
+}, { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details (application/problem+json).' })
+
+export const ProblemRef = Type.Ref('Problem')
+
+export const sharedSchemas: TSchema[] = [ProblemSchema]
+
+/** Standard error answers, to spread into a route's `response`. */
+export function errors(...statuses: number[]): Record<number, TSchema> {
+  const out: Record<number, TSchema> = {}
+  for (const status of statuses) out[status] = ProblemRef
+  return out
+}
+
+export const DateString = (description: string) =>
+  Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: `${description} (YYYY-MM-DD, a day in Vietnam time)` })
+export const MonthString = (description: string) =>
+  Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: `${description} (YYYY-MM)` })
+export const UnitCode = (description = 'GSO administrative unit code') =>
+  Type.String({ pattern: '^[0-9]{1,10}$', description })
+export const Cursor = Type.Optional(Type.String({ maxLength: 200, description: 'Opaque cursor from the previous page\'s nextCursor.' }))
+export const Limit = (max = 500, dflt = 50) =>
+  Type.Optional(Type.Integer({ minimum: 1, maximum: max, default: dflt, description: `Page size (1–${max}, default ${dflt})` }))
+
+/** A string enum, typed as its members and written as `enum` in the OpenAPI document. */
+export function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options })
+}

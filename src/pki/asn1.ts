@@ -1,0 +1,89 @@
+import forge from 'node-forge'
+import { checkDerFraming } from './der.ts'
+import { malformed } from './errors.ts'
+
+export type Node = forge.asn1.Asn1
+export const T = forge.asn1.Type
+export const C = forge.asn1.Class
+
+/** Parses one complete DER structure with node-forge (strict, all bytes), after our own framing check. */
+export function parseDer (buf: Buffer): Node {
+  checkDerFraming(buf)
+  try {
+    return forge.asn1.fromDer(buf.toString('binary'), { strict: true, parseAllBytes: true, decodeBitStrings: false })
+  } catch {
+    throw malformed('The data is not valid ASN.1 DER.')
+  }
+}
+
+export function kids (node: Node | undefined, what: string): Node[] {
+  if (!node || !Array.isArray(node.value)) throw malformed(`Expected a structure for ${what}.`)
+  return node.value as Node[]
+}
+
+export function bytesOf (node: Node | undefined, what: string): string {
+  if (!node || typeof node.value !== 'string') throw malformed(`Expected a value for ${what}.`)
+  return node.value
+}
+
+export function isUniversal (node: Node | undefined, type: number): boolean {
+  return !!node && node.tagClass === C.UNIVERSAL && node.type === type
+}
+
+export function isContext (node: Node | undefined, n: number): boolean {
+  return !!node && node.tagClass === C.CONTEXT_SPECIFIC && node.type === n
+}
+
+export function expect (node: Node | undefined, type: number, what: string): Node {
+  if (!isUniversal(node, type)) throw malformed(`Expected ${what}.`)
+  return node as Node
+}
+
+export function oidOf (node: Node | undefined, what: string): string {
+  const n = expect(node, T.OID, `an object identifier for ${what}`)
+  const raw = n.value as string
+  if (raw.length === 0 || (raw.charCodeAt(raw.length - 1) & 0x80) !== 0) throw malformed(`Invalid object identifier in ${what}.`)
+  return forge.asn1.derToOid(raw)
+}
+
+/** INTEGER contents as lowercase hex without leading zero bytes ("0" for zero). */
+export function integerHex (node: Node | undefined, what: string): string {
+  const n = expect(node, T.INTEGER, `an integer for ${what}`)
+  const raw = n.value as string
+  if (raw.length === 0) throw malformed(`Empty integer in ${what}.`)
+  const hex = Buffer.from(raw, 'binary').toString('hex').replace(/^(00)+/, '')
+  return hex === '' ? '0' : hex
+}
+
+export function smallInteger (node: Node | undefined, what: string): number {
+  const n = expect(node, T.INTEGER, `an integer for ${what}`)
+  const raw = n.value as string
+  if (raw.length === 0 || raw.length > 4 || (raw.charCodeAt(0) & 0x80)) throw malformed(`Integer out of range in ${what}.`)
+  let v = 0
+  for (let i = 0; i < raw.length; i++) v = v * 256 + raw.charCodeAt(i)
+  return v
+}
+
+export function booleanOf (node: Node | undefined, what: string): boolean {
+  const n = expect(node, T.BOOLEAN, `a boolean for ${what}`)
+  const raw = n.value as string
+  if (raw.length !== 1) throw malformed(`Invalid boolean in ${what}.`)
+  return raw.charCodeAt(0) !== 0
+}
+
+/** BIT STRING contents without the unused-bits octet, plus that count. */
+export function bitString (node: Node | undefined, what: string): { bytes: Buffer; unused: number } {
+  const n = expect(node, T.BITSTRING, `a bit string for ${what}`)
+  const raw = Buffer.from(n.value as string, 'binary')
+  if (raw.length === 0 || raw[0] > 7 || (raw.length === 1 && raw[0] !== 0)) throw malformed(`Invalid bit string in ${what}.`)
+  return { bytes: raw.subarray(1), unused: raw[0] }
+}
+
+export function toBuffer (binary: string): Buffer {
+  return Buffer.from(binary, 'binary')
+}
+
+/** Re-encodes a parsed node; used only for display of unknown attribute values, never for signed bytes. */
+export function reencode (node: Node): Buffer {
+  return Buffer.from(forge.asn1.toDer(node).getBytes(), 'binary')
+}

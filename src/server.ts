@@ -1,0 +1,58 @@
+import { loadConfig, ConfigError } from './config.ts'
+import { openPreparedDatabase } from './db/startup.ts'
+import { DataDirInUseError } from './db/pglite-lock.ts'
+import { buildApp } from './app.ts'
+
+async function main(): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`kyso: configuration error: ${err.message}`)
+      process.exit(2)
+    }
+    throw err
+  }
+
+  let database
+  try {
+    database = await openPreparedDatabase(config, (msg) => console.log(msg))
+  } catch (err) {
+    if (err instanceof DataDirInUseError) {
+      console.error(`kyso: ${err.message}`)
+      process.exit(3)
+    }
+    console.error(`kyso: could not open the database (${config.databaseUrl ? 'PostgreSQL at DATABASE_URL' : `embedded, in ${config.dataDir}`}): ${(err as Error).name} ${(err as { code?: string }).code ?? ''}`)
+    process.exit(1)
+  }
+
+  const app = await buildApp({ db: database.db, config, ping: database.ping })
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down: finishing requests in flight')
+    const timer = setTimeout(() => {
+      app.log.error('shutdown took too long; exiting')
+      process.exit(1)
+    }, config.shutdownGraceMs + 5000)
+    timer.unref()
+    try {
+      await app.close()
+    } finally {
+      await database.close()
+    }
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+
+  await app.listen({ port: config.port, host: config.host })
+  app.log.info(`Kyso is serving on http://${config.host}:${config.port} (API docs at /documentation, ${database.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL at DATABASE_URL'})`)
+}
+
+main().catch((err) => {
+  console.error(`kyso: failed to start: ${(err as Error).name} ${(err as { code?: string }).code ?? ''}`)
+  process.exit(1)
+})

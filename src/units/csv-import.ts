@@ -1,0 +1,114 @@
+import { parseCsv, CsvSyntaxError } from '../lib/csv.ts'
+import { cleanText } from './names.ts'
+import { LEVELS, PARENT_LEVELS, TYPES_BY_LEVEL, UNIT_TYPES, type Level, type Unit, type UnitType } from './types.ts'
+
+export type LineProblem = { code: string; message: string; line: number }
+
+const REQUIRED = ['code', 'name', 'type', 'level', 'parent_code'] as const
+const OPTIONAL = ['valid_from', 'valid_to'] as const
+const MAX_PROBLEMS = 100
+
+function isDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
+  const d = new Date(`${value}T00:00:00Z`)
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value)
+}
+
+/**
+ * Reads and checks a units CSV on its own (no database). Parents that are not in the file are
+ * returned in `externalParents` for the caller to look up.
+ */
+export function readUnitsCsv(text: string): { units: (Unit & { line: number })[]; problems: LineProblem[]; externalParents: Map<string, number[]> } {
+  const problems: LineProblem[] = []
+  const add = (line: number, code: string, message: string) => {
+    if (problems.length < MAX_PROBLEMS) problems.push({ line, code, message: `line ${line}: ${message}` })
+  }
+  let rows
+  try {
+    rows = parseCsv(text)
+  } catch (err) {
+    if (err instanceof CsvSyntaxError) {
+      add(err.line, 'csv_syntax', err.message.replace(/^line \d+: /, ''))
+      return { units: [], problems, externalParents: new Map() }
+    }
+    throw err
+  }
+  if (rows.length === 0) {
+    add(1, 'missing_header', 'the file is empty; expected the header code,name,type,level,parent_code')
+    return { units: [], problems, externalParents: new Map() }
+  }
+  const header = rows[0].fields.map((h) => h.trim().toLowerCase())
+  const index = new Map(header.map((h, i) => [h, i]))
+  for (const col of REQUIRED) if (!index.has(col)) add(1, 'missing_column', `the header lacks the column ${col}`)
+  for (const col of header) {
+    if (!(REQUIRED as readonly string[]).includes(col) && !(OPTIONAL as readonly string[]).includes(col)) add(1, 'unknown_column', `unknown column ${JSON.stringify(col)}`)
+  }
+  if (new Set(header).size !== header.length) add(1, 'duplicate_column', 'a column is named twice in the header')
+  if (problems.length) return { units: [], problems, externalParents: new Map() }
+
+  const get = (fields: string[], col: string) => (index.has(col) ? fields[index.get(col)!].trim() : '')
+  const units: (Unit & { line: number })[] = []
+  const seen = new Map<string, number>()
+  for (const row of rows.slice(1)) {
+    const { line, fields } = row
+    if (fields.length !== header.length) {
+      add(line, 'column_count', `expected ${header.length} columns, found ${fields.length}`)
+      continue
+    }
+    const code = get(fields, 'code')
+    const name = cleanText(get(fields, 'name'))
+    const type = get(fields, 'type') as UnitType
+    const level = get(fields, 'level') as Level
+    const parentCode = get(fields, 'parent_code') || null
+    const validFrom = get(fields, 'valid_from') || null
+    const validTo = get(fields, 'valid_to') || null
+    let ok = true
+    const bad = (c: string, m: string) => { ok = false; add(line, c, m) }
+    if (!/^\d{1,10}$/.test(code)) bad('bad_code', `code ${JSON.stringify(code)} is not a GSO code (digits only)`)
+    if (!name || name.length > 200) bad('bad_name', 'name is empty or longer than 200 characters')
+    if (!(LEVELS as readonly string[]).includes(level)) bad('bad_level', `level ${JSON.stringify(level)} is not one of ${LEVELS.join(', ')}`)
+    if (!(UNIT_TYPES as readonly string[]).includes(type)) bad('bad_type', `type ${JSON.stringify(type)} is not one of ${UNIT_TYPES.join(', ')}`)
+    else if (ok && !TYPES_BY_LEVEL[level].includes(type)) bad('bad_type', `type ${type} is not a ${level}-level type`)
+    if (ok && level === 'province' && parentCode) bad('bad_parent', 'a province has no parent_code')
+    if (ok && level !== 'province' && !parentCode) bad('bad_parent', `a ${level} needs a parent_code`)
+    if (parentCode && parentCode === code) bad('bad_parent', 'a unit cannot be its own parent')
+    if (validFrom && !isDate(validFrom)) bad('bad_date', `valid_from ${JSON.stringify(validFrom)} is not a date (YYYY-MM-DD)`)
+    if (validTo && !isDate(validTo)) bad('bad_date', `valid_to ${JSON.stringify(validTo)} is not a date (YYYY-MM-DD)`)
+    if (ok && validFrom && validTo && validFrom > validTo) bad('bad_date', 'valid_from is after valid_to')
+    if (seen.has(code)) bad('duplicate_code', `code ${code} already appears on line ${seen.get(code)}`)
+    else if (code) seen.set(code, line)
+    if (ok) units.push({ line, code, name, type, level, parentCode, validFrom, validTo })
+  }
+
+  const byCode = new Map(units.map((u) => [u.code, u]))
+  const externalParents = new Map<string, number[]>()
+  for (const u of units) {
+    if (!u.parentCode) continue
+    const parent = byCode.get(u.parentCode)
+    if (!parent) {
+      externalParents.set(u.parentCode, [...(externalParents.get(u.parentCode) ?? []), u.line])
+    } else if (!PARENT_LEVELS[u.level].includes(parent.level)) {
+      add(u.line, 'bad_parent', `parent ${u.parentCode} is a ${parent.level}; a ${u.level} belongs to a ${PARENT_LEVELS[u.level].join(' or ')}`)
+    }
+  }
+  return { units, problems, externalParents }
+}
+
+/** Checks the parents found in the database; reports unknown ones and wrong levels. */
+export function checkExternalParents(
+  units: (Unit & { line: number })[],
+  externalParents: Map<string, number[]>,
+  known: Map<string, Level>,
+): LineProblem[] {
+  const problems: LineProblem[] = []
+  for (const u of units) {
+    if (!u.parentCode || !externalParents.has(u.parentCode)) continue
+    const level = known.get(u.parentCode)
+    if (problems.length >= MAX_PROBLEMS) break
+    if (!level) problems.push({ line: u.line, code: 'unknown_parent', message: `line ${u.line}: parent_code ${u.parentCode} is neither in the file nor already recorded` })
+    else if (!PARENT_LEVELS[u.level].includes(level)) {
+      problems.push({ line: u.line, code: 'bad_parent', message: `line ${u.line}: parent ${u.parentCode} is a ${level}; a ${u.level} belongs to a ${PARENT_LEVELS[u.level].join(' or ')}` })
+    }
+  }
+  return problems
+}
