@@ -37,6 +37,7 @@ export function isUniqueViolation(err: unknown): boolean {
 export function isDatabaseUnavailable(err: unknown): boolean {
   return causes(err).some((e) => {
     const code = codeOf(e)
-    return code !== undefined && UNAVAILABLE_CODES.has(code)
+    // PGlite has no error code for a closed database; its fixed message is the only sign.
+    return (code !== undefined && UNAVAILABLE_CODES.has(code)) || (e instanceof Error && e.message === 'PGlite is closed')
   })
 }

@@ -48,11 +48,16 @@ export function postgresClient(url: string, options: Omit<OpenOptions, 'database
 function openPostgres(url: string, options: OpenOptions): Database {
   const client = postgresClient(url, options)
   const db = drizzlePostgres(client, { schema }) as unknown as Db
+  let closed = false
   return {
     db,
     kind: 'postgres',
     ping: async () => { await client`select 1` },
-    close: async () => { await client.end({ timeout: 5 }) },
+    close: async () => {
+      if (closed) return
+      closed = true
+      await client.end({ timeout: 5 })
+    },
   }
 }
 
@@ -72,6 +77,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     kind: 'pglite',
     ping: async () => { await db.execute(sql`select 1`) },
     close: async () => {
+      if (client.closed) return
       try { await client.close() } finally { unlock() }
     },
   }

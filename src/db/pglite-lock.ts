@@ -1,7 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
-export class DataDirInUseError extends Error {}
+export class DataDirInUseError extends Error {
+  override name = 'DataDirInUseError'
+}
 
 function isRunning(pid: number): boolean {
   try {
@@ -30,7 +32,7 @@ export function lockDataDir(dir: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
       const owner = Number.parseInt(fs.readFileSync(file, 'utf8'), 10)
-      if (Number.isInteger(owner) && owner !== process.pid && isRunning(owner)) {
+      if (Number.isInteger(owner) && isRunning(owner)) {
         throw new DataDirInUseError(
           `The data folder ${dir} is in use by another Kyso process (pid ${owner}). ` +
           'Stop that process, or give this one its own DATA_DIR, or use a PostgreSQL server (DATABASE_URL) to run several instances.',

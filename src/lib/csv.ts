@@ -5,6 +5,7 @@ export type CsvRow = { line: number; fields: string[] }
 export class CsvSyntaxError extends Error {
   constructor(readonly line: number, message: string) {
     super(message)
+    this.name = 'CsvSyntaxError'
   }
 }
 

@@ -27,7 +27,7 @@ export default async function unitRoutes(app: App, { db }: RouteDeps) {
       description: 'Body text/csv, UTF-8, header `code,name,type,level,parent_code` and optionally `valid_from,valid_to` (inclusive dates, empty = open). Upserts by code. Any bad row refuses the whole file with 422 and `problems` naming line numbers; nothing is stored.',
       security: [{ bearerAuth: [] }],
       consumes: CSV_TYPES,
-      body: Type.Unsafe<Buffer>({ type: 'string', contentMediaType: 'text/csv', description: 'The CSV file' }),
+      body: Type.Unsafe<Buffer>({ contentMediaType: 'text/csv', description: 'The CSV file' }),
       response: {
         200: Type.Object({ inserted: Type.Integer(), updated: Type.Integer() }),
         ...errors(400, 401, 403, 413, 415, 422, 429, 503),

@@ -1,0 +1,36 @@
+import { runImportUnits } from './import-units.ts'
+
+const USAGE = `Usage: kyso <command>
+
+Commands:
+  import-units FILE      Import administrative units from a CSV (code,name,type,level,parent_code[,valid_from,valid_to])
+                         into the configured database (DATABASE_URL, or the embedded one in DATA_DIR).
+  verify …               Verify certificates against trust anchors (kyso verify --help).
+  demo                   Load the 2017 Bình Thuận demonstration (same as npm run demo).
+`
+
+export async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args
+  const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }
+  switch (command) {
+    case 'import-units':
+      return runImportUnits(rest, io)
+    case 'verify': {
+      const { runVerify } = await import('./verify.ts')
+      return runVerify(rest, io)
+    }
+    case 'demo': {
+      const { runDemo } = await import('./demo.ts')
+      return runDemo(rest, io)
+    }
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE)
+      return command === undefined ? 2 : 0
+    default:
+      process.stderr.write(`kyso: unknown command ${JSON.stringify(command)}\n\n${USAGE}`)
+      return 2
+  }
+}

@@ -1,0 +1,52 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import t from 'tap'
+import { startServer, failedStart } from './helpers/server-process.ts'
+
+t.test('the server starts on an empty data folder, serves the seed, refuses a second process and stops on SIGTERM', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-server-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const env: Record<string, string> = { DATA_DIR: dir, ADMIN_TOKEN: 'server-test-admin-token' }
+  if (process.env.TEST_DATABASE_URL) t.comment('embedded database test: runs on PGlite whatever TEST_DATABASE_URL says')
+
+  const server = await startServer(env)
+  t.teardown(() => { server.child.kill('SIGKILL') })
+  const health = await fetch(`${server.url}/health`)
+  t.equal(health.status, 200)
+  const units = await (await fetch(`${server.url}/v1/units?parent=60&level=commune`)).json() as { total: number }
+  t.equal(units.total, 127)
+  const tokens = await fetch(`${server.url}/v1/tokens`, { headers: { authorization: 'Bearer server-test-admin-token' } })
+  t.equal(tokens.status, 200, 'ADMIN_TOKEN is an admin')
+
+  const second = await failedStart(env)
+  t.equal(second.code, 3)
+  t.match(second.output, /in use by another Kyso process/)
+
+  server.child.kill('SIGTERM')
+  t.equal(await server.exited, 0, 'a clean exit on SIGTERM')
+  t.notOk(fs.existsSync(path.join(dir, 'kyso.lock')), 'the folder is unlocked')
+
+  const again = await startServer(env)
+  t.teardown(() => { again.child.kill('SIGKILL') })
+  t.notMatch(again.output(), /Loaded the seed/, 'a restart does not seed again')
+  const kept = await (await fetch(`${again.url}/v1/units?parent=60&level=commune`)).json() as { total: number }
+  t.equal(kept.total, 127)
+  again.child.kill('SIGINT')
+  t.equal(await again.exited, 0, 'a clean exit on SIGINT')
+  t.notMatch(server.output() + again.output(), /server-test-admin-token/, 'the admin token is never logged')
+})
+
+t.test('a bad configuration value stops the start with a clear message', async (t) => {
+  for (const [name, value, pattern] of [
+    ['PORT', 'eighty', /PORT must be a whole number/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL must start with postgres/],
+    ['PUBLIC_REPORTS', 'maybe', /PUBLIC_REPORTS must be true or false/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
+    ['ADMIN_TOKEN', 'short', /ADMIN_TOKEN must be at least 16 characters/],
+  ] as const) {
+    const result = await failedStart({ [name]: value, DATA_DIR: 'memory://unused' })
+    t.equal(result.code, 2, name)
+    t.match(result.output, pattern, name)
+  }
+})
