@@ -30,5 +30,5 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
     },
   })
-  await app.register(swaggerUi, { routePrefix: '/documentation', uiConfig: { docExpansion: 'list', deepLinking: true } })
+  await app.register(swaggerUi, { routePrefix: '/documentation', staticCSP: true, uiConfig: { docExpansion: 'list', deepLinking: true } })
 }

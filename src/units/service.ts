@@ -7,9 +7,8 @@ import { decodeUtf8 } from '../http/content-types.ts'
 import { malformed, notFound, unprocessable } from '../http/problem.ts'
 import { readUnitsCsv, checkExternalParents } from './csv-import.ts'
 import { bareKey, foldName } from './names.ts'
+import { queryRows } from '../db/rows.ts'
 import type { Level, Unit, UnitType } from './types.ts'
-
-const CHUNK = 1000
 
 export type UnitRecord = Unit & { districtCode: string | null; provinceCode: string | null }
 
@@ -35,21 +34,21 @@ export async function importUnits(db: Db, actor: Actor, bytes: Buffer, source = 
       const parentProblems = checkExternalParents(units, externalParents, new Map(rows.map((r) => [r.code, r.level as Level])))
       if (parentProblems.length) throw unprocessable('The file was refused as a whole; nothing was stored. Fix the lines listed in problems.', parentProblems)
     }
-    let inserted = 0
-    for (let i = 0; i < units.length; i += CHUNK) {
-      const values = units.slice(i, i + CHUNK).map((u) => ({
-        code: u.code, name: u.name, nameKey: foldName(u.name), bareKey: bareKey(u.name), type: u.type, level: u.level,
-        parentCode: u.parentCode, validFrom: u.validFrom, validTo: u.validTo,
-      }))
-      const result = await tx.insert(adminUnits).values(values).onConflictDoUpdate({
-        target: adminUnits.code,
-        set: {
-          name: sql`excluded.name`, nameKey: sql`excluded.name_key`, bareKey: sql`excluded.bare_key`, type: sql`excluded.type`,
-          level: sql`excluded.level`, parentCode: sql`excluded.parent_code`, validFrom: sql`excluded.valid_from`, validTo: sql`excluded.valid_to`,
-        },
-      }).returning({ inserted: sql<boolean>`(xmax = 0)` })
-      inserted += result.filter((r) => r.inserted).length
-    }
+    const rows = units.map((u) => ({
+      code: u.code, name: u.name, name_key: foldName(u.name), bare_key: bareKey(u.name), type: u.type, level: u.level,
+      parent_code: u.parentCode, valid_from: u.validFrom, valid_to: u.validTo,
+    }))
+    // One statement over a JSON parameter: far faster than thousands of bound parameters, on both drivers.
+    const result = await queryRows<{ inserted: boolean }>(tx, sql`
+      insert into admin_units (code, name, name_key, bare_key, type, level, parent_code, valid_from, valid_to)
+      select code, name, name_key, bare_key, type, level, parent_code, valid_from, valid_to
+      from json_to_recordset(${JSON.stringify(rows)}::json) as x(
+        code text, name text, name_key text, bare_key text, type text, level text, parent_code text, valid_from date, valid_to date)
+      on conflict (code) do update set
+        name = excluded.name, name_key = excluded.name_key, bare_key = excluded.bare_key, type = excluded.type,
+        level = excluded.level, parent_code = excluded.parent_code, valid_from = excluded.valid_from, valid_to = excluded.valid_to
+      returning (xmax = 0) as inserted`)
+    const inserted = result.filter((r) => r.inserted).length
     await recomputeAncestors(tx)
     const summary = { inserted, updated: units.length - inserted }
     await audit(tx, actor, { action: 'units.import', entityType: 'admin_units', details: { ...summary, rows: units.length, source } })

@@ -104,3 +104,27 @@ t.test('failed authentications are rate limited per address', async (t) => {
   t.equal(limited.json().code, 'rate_limited')
   t.equal((await app.inject({ url: '/v1/units' })).statusCode, 200, 'public reads without a token still answer')
 })
+
+t.test('writes are rate limited per token; reads and other tokens are not', async (t) => {
+  const { app, auth, token } = await testApp(t, { config: { rateLimitWritesPerMinute: 3 } })
+  const create = (headers: Record<string, string>) =>
+    app.inject({ method: 'POST', url: '/v1/tokens', headers: { ...headers, ...json }, payload: { name: 'x', role: 'viewer' } })
+  const statuses = []
+  for (let i = 0; i < 4; i++) statuses.push((await create(auth.admin)).statusCode)
+  t.same(statuses, [201, 201, 201, 429])
+  const limited = await create(auth.admin)
+  t.equal(limited.json().code, 'rate_limited')
+  t.equal(limited.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(limited.headers['retry-after'], /^\d+$/)
+  t.equal((await app.inject({ url: '/v1/tokens', headers: auth.admin })).statusCode, 200, 'reads go on')
+  t.equal((await create(await token('admin'))).statusCode, 201, 'another token has its own budget')
+})
+
+t.test('security headers are on every answer', async (t) => {
+  const { app } = await testApp(t, { seed: false })
+  for (const url of ['/health', '/v1/nothing', '/documentation/json']) {
+    const res = await app.inject({ url })
+    t.equal(res.headers['x-content-type-options'], 'nosniff', url)
+    t.match(res.headers['content-security-policy'], /default-src 'self'/, url)
+  }
+})

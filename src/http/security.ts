@@ -1,0 +1,38 @@
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { HttpProblem } from './problem.ts'
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * Security headers on every answer, and a write budget per token. Failed authentications are
+ * limited separately, per address, in auth/hook.ts. Counters live in this process's memory:
+ * behind a load balancer each instance counts on its own.
+ */
+export async function registerSecurity(app: FastifyInstance, options: { writesPerMinute: number }): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  })
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'preHandler',
+    max: options.writesPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) => (request.actor?.id ? `token:${request.actor.id}` : `ip:${request.ip}`),
+    allowList: (request: FastifyRequest) => READS.has(request.method) || !request.actor,
+    errorResponseBuilder: (_request, context) =>
+      new HttpProblem(429, 'rate_limited', `Too many writes with this token: at most ${context.max} a minute. Retry in ${context.after}.`),
+  })
+}
