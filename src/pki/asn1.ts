@@ -10,7 +10,9 @@ export const C = forge.asn1.Class
 export function parseDer (buf: Buffer): Node {
   checkDerFraming(buf)
   try {
-    return forge.asn1.fromDer(buf.toString('binary'), { strict: true, parseAllBytes: true, decodeBitStrings: false })
+    // The typings know only the boolean form; forge 1.x takes an options object.
+    const fromDer = forge.asn1.fromDer as unknown as (bytes: string, o: object) => Node
+    return fromDer(buf.toString('binary'), { strict: true, parseAllBytes: true, decodeBitStrings: false })
   } catch {
     throw malformed('The data is not valid ASN.1 DER.')
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { T, bitString, expect, integerHex, isContext, kids, oidOf, parseDer, smallInteger, toBuffer, type Node } from './asn1.ts'
+import { T, bitString, expect, integerHex, isContext, kids, oidOf, parseDer, smallInteger, type Node } from './asn1.ts'
 import { childrenOf, readTlv, slice } from './der.ts'
 import { malformed } from './errors.ts'
 import { decodeExtensions, parseExtensionList, type BasicConstraints, type Extension, type NameConstraints } from './extensions.ts'
@@ -83,7 +83,6 @@ function decode (input: Buffer): { cert: Certificate; details: CertificateDetail
   }
   if (version > 2) throw malformed('The certificate has an unknown version.')
   const serialNumber = integerHex(f[i], what)
-  const innerSigAlg = f[i + 1]
   const issuerNode = f[i + 2]
   const validity = kids(expect(f[i + 3], T.SEQUENCE, 'the validity of a certificate'), what)
   const subjectNode = f[i + 4]
@@ -94,7 +93,6 @@ function decode (input: Buffer): { cert: Certificate; details: CertificateDetail
   const outerAlgDer = slice(der, top[1])
   if (!innerAlgDer.equals(outerAlgDer)) throw malformed('The certificate names two different signature algorithms.')
   const signatureOid = oidOf(kids(expect(sigAlg, T.SEQUENCE, 'a signature algorithm'), what)[0], what)
-  void innerSigAlg
 
   let extensions: Extension[] = []
   for (const rest of f.slice(i + 6)) {
@@ -146,7 +144,7 @@ function decode (input: Buffer): { cert: Certificate; details: CertificateDetail
     ...(decoded.authorityKeyId ? { authorityKeyId: decoded.authorityKeyId } : {}),
     extensions,
     tbsDer: slice(der, tbsTlv),
-    signature: toBuffer(sig.bytes.toString('binary')),
+    signature: Buffer.from(sig.bytes),
     isSelfIssued: subjectName.key === issuerName.key
   }
   return {
@@ -159,5 +157,3 @@ function decode (input: Buffer): { cert: Certificate; details: CertificateDetail
     }
   }
 }
-
-export type { Node }

@@ -30,8 +30,8 @@ function fromDer (der: Buffer): Certificate[] {
 function asText (body: Buffer | string): string | null {
   if (typeof body === 'string') return body
   if (body.length > 0 && body[0] === 0x30) return null
-  const text = body.toString('latin1')
-  return /^[\x09\x0a\x0d\x20-\x7e]*$/.test(text) ? text : null
+  // Anything else is text: PEM (possibly with openssl's UTF-8 "subject=" lines around it) or bare base64.
+  return body.toString('utf8').replace(/^\uFEFF/, '')
 }
 
 /**

@@ -4,8 +4,8 @@ import { malformed } from './errors.ts'
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 export const STRING_TYPES = new Set<number>([
-  T.UTF8, T.PRINTABLESTRING, T.T61STRING, T.IA5STRING, T.BMPSTRING, 28 /* UniversalString */,
-  26 /* VisibleString */, T.NUMERICSTRING
+  T.UTF8, T.PRINTABLESTRING, 20 /* TeletexString */, T.IA5STRING, T.BMPSTRING, 28 /* UniversalString */,
+  26 /* VisibleString */, 18 /* NumericString */
 ])
 
 /**
@@ -16,7 +16,7 @@ export const STRING_TYPES = new Set<number>([
 export function decodeString (node: Node, what: string): string {
   const raw = node.value as string
   let text: string
-  switch (node.type) {
+  switch (node.type as number) {
     case T.UTF8:
       try {
         text = utf8.decode(Buffer.from(raw, 'binary'))

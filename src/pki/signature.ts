@@ -1,0 +1,57 @@
+import { createPublicKey, verify, type KeyObject } from 'node:crypto'
+import type { Certificate } from './certificate.ts'
+import { signatureAlgorithm } from './signature-algorithms.ts'
+
+export type SignatureCheck = 'ok' | 'bad' | 'unsupported'
+
+const keys = new WeakMap<Certificate, KeyObject | null>()
+
+export function publicKeyOf (cert: Certificate): KeyObject | null {
+  let key = keys.get(cert)
+  if (key === undefined) {
+    try {
+      key = createPublicKey({ key: cert.publicKeyDer, format: 'der', type: 'spki' })
+    } catch {
+      key = null
+    }
+    keys.set(cert, key)
+  }
+  return key
+}
+
+/** Checks `signature` over `tbs` with the issuer's key, using node:crypto only. */
+export function checkSignature (tbs: Buffer, signature: Buffer, oid: string, issuer: Certificate): SignatureCheck {
+  const alg = signatureAlgorithm(oid)
+  if (!alg) return 'unsupported'
+  const key = publicKeyOf(issuer)
+  if (!key) return 'bad'
+  const type = key.asymmetricKeyType
+  const fits = (alg.key === 'RSA' && type === 'rsa') || (alg.key === 'EC' && type === 'ec') || (alg.key === 'Ed25519' && type === 'ed25519')
+  if (!fits) return 'bad'
+  try {
+    return verify(alg.hash, tbs, key, signature) ? 'ok' : 'bad'
+  } catch {
+    return 'bad'
+  }
+}
+
+// Results for links whose child is a CA certificate: these repeat on every
+// verification through the same intermediates, so they are worth remembering.
+const LINK_CACHE_LIMIT = 50_000
+const links = new Map<string, SignatureCheck>()
+
+export function checkLink (child: Certificate, issuer: Certificate, spend: () => boolean): SignatureCheck | 'budget' {
+  const cacheable = child.basicConstraints?.cA === true
+  const k = child.fingerprintSha256 + issuer.fingerprintSha256
+  if (cacheable) {
+    const hit = links.get(k)
+    if (hit) return hit
+  }
+  if (!spend()) return 'budget'
+  const r = checkSignature(child.tbsDer, child.signature, child.signatureOid, issuer)
+  if (cacheable) {
+    if (links.size >= LINK_CACHE_LIMIT) links.clear()
+    links.set(k, r)
+  }
+  return r
+}
