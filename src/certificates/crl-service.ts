@@ -1,0 +1,120 @@
+/**
+ * CRL import: the list must be signed by a trust anchor or registered intermediate whose subject is the
+ * CRL's issuer. Its entries are kept (crl_entries), so that a certificate registered later is refused
+ * as revoked, and recorded certificates on it are revoked from their revocation date with one
+ * set-based UPDATE … FROM.
+ */
+import crypto from 'node:crypto'
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import { certificates, crlEntries, crls } from '../db/schema.ts'
+import type { Db } from '../db/open.ts'
+import type { Actor } from '../auth/actor.ts'
+import { audit } from '../auth/audit.ts'
+import { queryRows } from '../db/rows.ts'
+import { HttpProblem, malformed } from '../http/problem.ts'
+import { PkiInputError, readCrl, verifyCrlSignature, type Crl } from '../pki/index.ts'
+import { nameKeyOf } from './service.ts'
+import { trustStore } from './trust-cache.ts'
+import { readingProblem } from './trust-service.ts'
+
+export type CrlImport = {
+  id: string
+  issuerDn: string
+  thisUpdate: string
+  nextUpdate: string | null
+  /** Entries on the list. */
+  entries: number
+  /** Recorded certificates that are on the list. */
+  matched: number
+  /** Of those, how many this import revoked or moved to an earlier revocation date. */
+  revoked: number
+}
+
+const CHUNK = 1000
+
+function readBody(body: Buffer | string | undefined): Crl {
+  if (body === undefined || body.length === 0) throw malformed('The body is empty; send a CRL (PEM or DER).')
+  try {
+    return readCrl(body)
+  } catch (err) {
+    if (err instanceof PkiInputError) throw readingProblem(err)
+    throw err
+  }
+}
+
+export async function importCrl(db: Db, actor: Actor, body: Buffer | string | undefined): Promise<CrlImport> {
+  const crl = readBody(body)
+  const store = await trustStore(db)
+  const issuers = store.all.filter((c) => c.cert.subjectDer.equals(crl.issuerDer) || c.cert.subjectDn === crl.issuerDn)
+  if (!issuers.length) {
+    const message = `The revocation list was issued by "${crl.issuerDn}", which is neither a trust anchor nor a registered intermediate CA.`
+    throw new HttpProblem(422, 'untrusted_issuer', `${message} Nothing was stored.`, { problems: [{ code: 'untrusted_issuer', message }] })
+  }
+  const signer = issuers.find((c) => verifyCrlSignature(crl, c.cert))
+  if (!signer) {
+    const message = `The signature on the revocation list does not verify with the key of "${crl.issuerDn}": it was not issued by that CA, or it was altered.`
+    throw new HttpProblem(422, 'bad_signature', `${message} Nothing was stored.`, { problems: [{ code: 'bad_signature', message }] })
+  }
+
+  const issuerKey = nameKeyOf(crl.issuerDer)
+  const fingerprint = crypto.createHash('sha256').update(crl.der).digest('hex')
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(crls).values({
+      fingerprintSha256: fingerprint, issuerDn: crl.issuerDn, issuerKey, thisUpdate: crl.thisUpdate,
+      nextUpdate: crl.nextUpdate ?? null, entries: crl.entries.length, der: crl.der,
+    }).onConflictDoUpdate({ target: crls.fingerprintSha256, set: { entries: crl.entries.length } }).returning({ id: crls.id })
+
+    // Each serial once (a list may repeat one), the earliest date kept.
+    const entries = new Map<string, { serialNumber: string; revokedAt: Date; reason: string | null }>()
+    for (const e of crl.entries) {
+      const prev = entries.get(e.serialNumber)
+      if (!prev || e.revokedAt < prev.revokedAt) entries.set(e.serialNumber, { serialNumber: e.serialNumber, revokedAt: e.revokedAt, reason: e.reason ?? null })
+    }
+    const list = [...entries.values()]
+    for (let i = 0; i < list.length; i += CHUNK) {
+      await tx.insert(crlEntries).values(list.slice(i, i + CHUNK).map((e) => ({ issuerKey, ...e })))
+        .onConflictDoUpdate({
+          target: [crlEntries.issuerKey, crlEntries.serialNumber],
+          set: {
+            revokedAt: sql`least(${crlEntries.revokedAt}, excluded.revoked_at)`,
+            reason: sql`coalesce(excluded.reason, ${crlEntries.reason})`,
+          },
+        })
+    }
+
+    // Recorded certificates of this issuer on any imported list of it: revoked from the list's date,
+    // or from an earlier one than they had.
+    const revoked = await queryRows<{ id: string }>(tx, sql`
+      update certificates c
+         set revoked_at = e.revoked_at, revocation_reason = coalesce(e.reason, 'unspecified')
+        from crl_entries e
+       where e.issuer_key = ${issuerKey} and c.issuer_key = e.issuer_key and c.serial_number = e.serial_number
+         and (c.revoked_at is null or c.revoked_at > e.revoked_at)
+      returning c.id`)
+
+    let matched = 0
+    const serials = [...entries.keys()]
+    for (let i = 0; i < serials.length; i += CHUNK) {
+      const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(certificates)
+        .where(and(eq(certificates.issuerKey, issuerKey), inArray(certificates.serialNumber, serials.slice(i, i + CHUNK))))
+      matched += Number(n)
+    }
+
+    await audit(tx, actor, {
+      action: 'crl.import', entityType: 'crl', entityId: row.id,
+      details: {
+        issuerDn: crl.issuerDn, fingerprintSha256: fingerprint, thisUpdate: crl.thisUpdate.toISOString(),
+        entries: crl.entries.length, matched, revoked: revoked.length, revokedIds: revoked.slice(0, 1000).map((r) => r.id),
+      },
+    })
+    return {
+      id: row.id,
+      issuerDn: crl.issuerDn,
+      thisUpdate: crl.thisUpdate.toISOString(),
+      nextUpdate: crl.nextUpdate?.toISOString() ?? null,
+      entries: crl.entries.length,
+      matched,
+      revoked: revoked.length,
+    }
+  })
+}

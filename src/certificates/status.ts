@@ -1,0 +1,30 @@
+/** The status of a recorded certificate at a moment. Pure; `statusSql` in service.ts says the same in SQL. */
+
+export const STATUSES = ['valid', 'expired', 'not_yet_valid', 'revoked'] as const
+export type CertificateStatus = (typeof STATUSES)[number]
+
+export type Dated = { notBefore: Date; notAfter: Date; revokedAt: Date | null }
+
+/**
+ * Revoked wins from its revocation time on; otherwise valid on [notBefore, notAfter)
+ * (the certificate's last second counts as expired, as coverage counts it).
+ */
+export function certificateStatus(cert: Dated, at: Date = new Date()): CertificateStatus {
+  const t = at.getTime()
+  if (cert.revokedAt && cert.revokedAt.getTime() <= t) return 'revoked'
+  if (t < cert.notBefore.getTime()) return 'not_yet_valid'
+  if (t >= cert.notAfter.getTime()) return 'expired'
+  return 'valid'
+}
+
+const VN_OFFSET_MS = 7 * 3600 * 1000
+
+/** The day (YYYY-MM-DD) a moment falls on in Vietnam time (UTC+07:00). */
+export function vietnamDay(at: Date): string {
+  return new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10)
+}
+
+/** The first moment of a Vietnam-time day. */
+export function startOfVietnamDay(day: string): Date {
+  return new Date(Date.parse(`${day}T00:00:00.000+07:00`))
+}
