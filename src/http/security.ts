@@ -21,6 +21,8 @@ export async function registerSecurity(app: FastifyInstance, options: { writesPe
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
+        // Kyso is often reached over plain HTTP on a provincial network; upgrading would break every asset there.
+        upgradeInsecureRequests: null,
       },
     },
     crossOriginEmbedderPolicy: false,

@@ -1,0 +1,90 @@
+/**
+ * The dashboard's routes without a browser: the page and its files are served, open, with the security
+ * headers, and stay out of the OpenAPI document; the Vietnamese and English strings are complete.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import t from 'tap'
+import { testApp } from '../helpers/app.ts'
+import { DASHBOARD_ROOT } from '../../src/dashboard/routes.ts'
+// @ts-expect-error: a plain ES module of the page, without types
+import { STRINGS, PROBLEMS, WARNINGS } from '../../src/dashboard/static/i18n.js'
+
+t.test('GET / is the page, in Vietnamese, with the security headers, no token needed', async (t) => {
+  const { app } = await testApp(t, { seed: false, config: { publicReports: false } })
+  const res = await app.inject({ url: '/' })
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^text\/html; charset=utf-8/)
+  t.match(res.body, /<html lang="vi">/)
+  t.match(res.headers['content-security-policy'], "script-src 'self'")
+  t.equal(res.headers['x-content-type-options'], 'nosniff')
+  t.equal(res.headers['cache-control'], 'no-cache')
+  const scripts = [...res.body.matchAll(/<script\b[^>]*>/g)].map((m) => m[0])
+  t.ok(scripts.length > 0 && scripts.every((s) => /\bsrc="\/assets\/[^"]+\.js"/.test(s)), 'no inline script (the CSP allows none)')
+  t.notMatch(res.body, /\son[a-z]+="/, 'no inline event handler')
+  t.equal((await app.inject({ method: 'HEAD', url: '/' })).statusCode, 200)
+})
+
+t.test('the static files, with the security headers', async (t) => {
+  const { app } = await testApp(t, { seed: false })
+  const expected: Record<string, RegExp> = {
+    '/assets/app.js': /javascript/,
+    '/assets/i18n.js': /javascript/,
+    '/assets/chart.js': /javascript/,
+    '/assets/dashboard.css': /^text\/css/,
+    '/assets/favicon.svg': /^image\/svg\+xml/,
+  }
+  for (const [url, type] of Object.entries(expected)) {
+    const res = await app.inject({ url })
+    t.equal(res.statusCode, 200, url)
+    t.match(res.headers['content-type'], type, `${url} content type`)
+    t.match(res.headers['content-security-policy'], "default-src 'self'", `${url} CSP`)
+    t.equal(res.headers['x-content-type-options'], 'nosniff', `${url} nosniff`)
+    t.ok(res.headers['x-frame-options'], `${url} x-frame-options`)
+    t.ok(res.headers.etag, `${url} revalidated by ETag`)
+  }
+  // Every file referenced by the page is served.
+  const html = fs.readFileSync(path.join(DASHBOARD_ROOT, 'index.html'), 'utf8')
+  for (const [, ref] of html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)) t.equal((await app.inject({ url: ref })).statusCode, 200, ref)
+
+  t.equal((await app.inject({ url: '/assets/index.html' })).statusCode, 404, 'the page only at /')
+  t.equal((await app.inject({ url: '/assets/../routes.ts' })).statusCode, 404)
+  t.equal((await app.inject({ url: '/assets/nothing.js' })).statusCode, 404)
+  t.equal((await app.inject({ method: 'POST', url: '/' })).statusCode, 404)
+})
+
+t.test('the OpenAPI document stays about the API', async (t) => {
+  const { app } = await testApp(t, { seed: false })
+  const doc = (await app.inject({ url: '/documentation/json' })).json()
+  const paths = Object.keys(doc.paths)
+  t.notOk(paths.includes('/'), 'GET / is not in it')
+  t.same(paths.filter((p) => p.startsWith('/assets')), [])
+})
+
+t.test('every string in Vietnamese and in English, a sentence for every problem code', async (t) => {
+  t.same(Object.keys(STRINGS.en).sort(), Object.keys(STRINGS.vi).sort(), 'the same keys in both languages')
+  t.same(Object.keys(PROBLEMS.en).sort(), Object.keys(PROBLEMS.vi).sort())
+  t.same(Object.keys(WARNINGS.en).sort(), Object.keys(WARNINGS.vi).sort())
+
+  // The codes of CONTRACT.md (errors and certificate refusals) …
+  const contract = ['bad_request', 'malformed', 'unauthorized', 'forbidden', 'not_found', 'duplicate', 'payload_too_large',
+    'unsupported_media_type', 'unprocessable', 'unavailable', 'rate_limited', 'private_key_material', 'untrusted_issuer',
+    'bad_signature', 'ca_certificate', 'key_usage', 'weak_key', 'weak_signature_algorithm', 'unsupported_algorithm',
+    'unit_not_found', 'unit_ambiguous', 'revoked']
+  // … and those the certificate checks name (src/pki/problems.ts), refusals and warnings.
+  const source = fs.readFileSync(path.resolve(import.meta.dirname, '../../src/pki/problems.ts'), 'utf8')
+  const section = (title: string) => {
+    const start = source.indexOf(title)
+    const end = source.indexOf('*/', start)
+    const next = source.indexOf(' * Warnings', start + 1)
+    const body = source.slice(start, next > start && next < end ? next : end)
+    return [...body.matchAll(/^ \*\s{3}([a-z_]+)\s{2,}/gm)].map((m) => m[1])
+  }
+  const refusals = section(' * Refusals')
+  const warnings = section(' * Warnings')
+  t.ok(refusals.length >= 20 && warnings.length >= 3, `read ${refusals.length} refusal and ${warnings.length} warning codes from src/pki/problems.ts`)
+  for (const lang of ['vi', 'en'] as const) {
+    for (const code of new Set([...contract, ...refusals])) t.ok(PROBLEMS[lang][code], `${lang}: a sentence for ${code}`)
+    for (const code of warnings) t.ok(WARNINGS[lang][code], `${lang}: a warning sentence for ${code}`)
+  }
+})
