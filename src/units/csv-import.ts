@@ -86,7 +86,10 @@ export function readUnitsCsv(text: string): { units: (Unit & { line: number })[]
     if (!u.parentCode) continue
     const parent = byCode.get(u.parentCode)
     if (!parent) {
-      externalParents.set(u.parentCode, [...(externalParents.get(u.parentCode) ?? []), u.line])
+      // Appended in place: copying the list for every row made a file of many rows under one parent quadratic.
+      const lines = externalParents.get(u.parentCode)
+      if (lines) lines.push(u.line)
+      else externalParents.set(u.parentCode, [u.line])
     } else if (!PARENT_LEVELS[u.level].includes(parent.level)) {
       add(u.line, 'bad_parent', `parent ${u.parentCode} is a ${parent.level}; a ${u.level} belongs to a ${PARENT_LEVELS[u.level].join(' or ')}`)
     }

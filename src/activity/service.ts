@@ -1,0 +1,104 @@
+import { inArray, sql } from 'drizzle-orm'
+import { adminUnits, signingActivity } from '../db/schema.ts'
+import type { Db, Tx } from '../db/open.ts'
+import type { Actor } from '../auth/actor.ts'
+import { audit } from '../auth/audit.ts'
+import { inScope } from '../auth/scope.ts'
+import { decodeUtf8 } from '../http/content-types.ts'
+import { HttpProblem, forbidden, malformed, notFound, unprocessable } from '../http/problem.ts'
+import { monthStart } from '../lib/dates.ts'
+import { readActivityCsv, type ActivityLineProblem, MAX_PROBLEMS } from './csv-import.ts'
+
+/** Rows per multi-row upsert: 3 parameters each, well under the 65,535 bind-parameter limit. */
+const CHUNK = 5000
+
+export type ActivityRecord = { unitCode: string; month: string; documentsSigned: number; updatedAt: string }
+
+type UnitRow = { code: string; level: string; districtCode: string | null; provinceCode: string | null }
+
+async function unitsByCode(tx: Tx, codes: string[]): Promise<Map<string, UnitRow>> {
+  const out = new Map<string, UnitRow>()
+  for (let i = 0; i < codes.length; i += CHUNK) {
+    const rows = await tx.select({ code: adminUnits.code, level: adminUnits.level, districtCode: adminUnits.districtCode, provinceCode: adminUnits.provinceCode })
+      .from(adminUnits).where(inArray(adminUnits.code, codes.slice(i, i + CHUNK)))
+    for (const r of rows) out.set(r.code, r)
+  }
+  return out
+}
+
+/**
+ * Records the documents a commune-level unit signed in a month (upsert). Only commune-level units
+ * carry activity (the units coverage counts); a registrar may write only within its scope.
+ */
+export async function putActivity(db: Db, actor: Actor, unitCode: string, month: string, documentsSigned: number): Promise<ActivityRecord> {
+  return db.transaction(async (tx) => {
+    const unit = (await unitsByCode(tx, [unitCode])).get(unitCode)
+    if (!unit) throw notFound(`No administrative unit has the code ${unitCode}.`)
+    if (!inScope(actor, unit)) throw forbidden(`This token may not write for unit ${unitCode}: it is outside the token's scope.`)
+    if (unit.level !== 'commune') {
+      throw unprocessable(`Signing activity is recorded for commune-level units; ${unitCode} is a ${unit.level}.`, [
+        { code: 'not_a_commune', message: `unit ${unitCode} is a ${unit.level}` },
+      ])
+    }
+    const [row] = await tx.insert(signingActivity)
+      .values({ unitCode, month: monthStart(month), documentsSigned })
+      .onConflictDoUpdate({
+        target: [signingActivity.unitCode, signingActivity.month],
+        set: { documentsSigned: sql`excluded.documents_signed`, updatedAt: sql`now()` },
+      })
+      .returning()
+    await audit(tx, actor, { action: 'activity.put', entityType: 'signing_activity', entityId: `${unitCode}/${month}`, details: { unitCode, month, documentsSigned } })
+    return { unitCode, month, documentsSigned: row.documentsSigned, updatedAt: row.updatedAt.toISOString() }
+  })
+}
+
+export type ImportResult = { rows: number; inserted: number; updated: number }
+
+const REFUSED = 'The file was refused as a whole; nothing was stored. Fix the lines listed in problems.'
+
+/**
+ * Imports a CSV `unit_code,month,documents_signed`: every row or none. Problems name their lines.
+ * Rows for units outside the registrar's scope make the whole file 403 `forbidden` (with every problem
+ * found listed); any other problem makes it 422 `unprocessable`.
+ */
+export async function importActivity(db: Db, actor: Actor, bytes: Buffer): Promise<ImportResult> {
+  const text = decodeUtf8(bytes)
+  if (text === null) throw malformed('The file is not UTF-8 text. Save the CSV as UTF-8 and send it again.')
+  const { rows, problems } = readActivityCsv(text)
+  if (problems.length && rows.length === 0) throw unprocessable(REFUSED, problems)
+
+  return db.transaction(async (tx) => {
+    const codes = [...new Set(rows.map((r) => r.unitCode))]
+    const units = await unitsByCode(tx, codes)
+    const all: ActivityLineProblem[] = [...problems]
+    let outOfScope = false
+    const add = (p: ActivityLineProblem) => { if (all.length < MAX_PROBLEMS) all.push(p) }
+    for (const r of rows) {
+      const unit = units.get(r.unitCode)
+      if (!unit) add({ line: r.line, code: 'unknown_unit', message: `line ${r.line}: no administrative unit has the code ${r.unitCode}` })
+      else if (!inScope(actor, unit)) {
+        outOfScope = true
+        add({ line: r.line, code: 'out_of_scope', message: `line ${r.line}: unit ${r.unitCode} is outside this token's scope` })
+      } else if (unit.level !== 'commune') add({ line: r.line, code: 'not_a_commune', message: `line ${r.line}: unit ${r.unitCode} is a ${unit.level}; activity is recorded for commune-level units` })
+    }
+    all.sort((a, b) => a.line - b.line)
+    if (outOfScope) throw new HttpProblem(403, 'forbidden', `${REFUSED} Some rows are for units outside this token's scope.`, { problems: all })
+    if (all.length) throw unprocessable(REFUSED, all)
+    if (rows.length === 0) throw unprocessable('The file has a header but no rows.', [{ code: 'empty', message: 'line 2: no rows after the header', line: 2 }])
+
+    let inserted = 0
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const values = rows.slice(i, i + CHUNK).map((r) => ({ unitCode: r.unitCode, month: monthStart(r.month), documentsSigned: r.documentsSigned }))
+      const result = await tx.insert(signingActivity).values(values)
+        .onConflictDoUpdate({
+          target: [signingActivity.unitCode, signingActivity.month],
+          set: { documentsSigned: sql`excluded.documents_signed`, updatedAt: sql`now()` },
+        })
+        .returning({ inserted: sql<boolean>`(xmax = 0)` })
+      inserted += result.filter((r) => r.inserted).length
+    }
+    const summary = { rows: rows.length, inserted, updated: rows.length - inserted }
+    await audit(tx, actor, { action: 'activity.import', entityType: 'signing_activity', details: summary })
+    return summary
+  })
+}

@@ -1,0 +1,93 @@
+import { Type } from 'typebox'
+import type { App, RouteDeps } from '../http/types.ts'
+import { DateString, MonthString, StringEnum, UnitCode, errors } from '../http/schemas.ts'
+import { badRequest } from '../http/problem.ts'
+import { addMonths, isDay, thisMonthVn, todayVn } from '../lib/dates.ts'
+import { COVERAGE_KINDS, MAX_TIMELINE_MONTHS, coverageOn, coverageTimeline, resolveParent } from './service.ts'
+
+const ParentSchema = Type.Object({
+  code: Type.Union([Type.String(), Type.Null()], { description: 'GSO code of the parent; null for the whole country' }),
+  name: Type.String({ description: 'Its name; "Việt Nam" for the whole country' }),
+}, { $id: 'CoverageParent' })
+
+const Counts = Type.Object({ total: Type.Integer(), covered: Type.Integer() })
+
+const CoverageSchema = Type.Object({
+  asOf: Type.String({ description: 'The day (YYYY-MM-DD); coverage is taken at its end, 23:59:59.999 +07:00' }),
+  parent: Type.Ref('CoverageParent'),
+  kind: StringEnum(COVERAGE_KINDS),
+  total: Type.Integer({ description: 'Commune-level units under parent that exist on asOf' }),
+  covered: Type.Integer({ description: 'Of those, the units holding a valid, unrevoked certificate of the kind at the end of asOf' }),
+  percent: Type.Number({ description: '100 × covered / total with two decimals, rounded down (100 only when every unit is covered; 0 when there is no unit)' }),
+  byType: Type.Object({ xa: Counts, phuong: Counts, thi_tran: Counts, dac_khu: Type.Optional(Counts) }, {
+    additionalProperties: Counts, description: 'Per commune-level type; xa, phuong and thi_tran always, dac_khu when such units exist',
+  }),
+  byDistrict: Type.Array(Type.Object({
+    code: Type.String(), name: Type.String(), total: Type.Integer(), covered: Type.Integer(), percent: Type.Number(),
+  }), { description: 'Per district, by code. Communes directly under a province (after 2025-07-01) are counted under that province\'s row.' }),
+  uncovered: Type.Array(Type.Object({
+    code: Type.String(), name: Type.String(), type: Type.String(), parentCode: Type.Union([Type.String(), Type.Null()]),
+  }), { description: 'The units not covered, by code' }),
+  expiringWithin90Days: Type.Array(Type.Object({
+    unitCode: Type.String(), certificateId: Type.String(), notAfter: Type.String({ description: 'ISO 8601' }),
+  }), { description: 'Certificates of the kind, valid at asOf, whose notAfter falls within 90 days after the end of asOf; by notAfter' }),
+}, { $id: 'Coverage' })
+
+const TimelineSchema = Type.Object({
+  from: Type.String(), to: Type.String(),
+  parent: Type.Ref('CoverageParent'),
+  kind: StringEnum(COVERAGE_KINDS),
+  points: Type.Array(Type.Object({
+    month: Type.String({ description: 'YYYY-MM' }),
+    asOf: Type.String({ description: 'The month\'s last day; coverage is taken at its end (Vietnam time)' }),
+    total: Type.Integer(), covered: Type.Integer(), percent: Type.Number(),
+  })),
+  reached100At: Type.Union([Type.String(), Type.Null()], { description: 'The first month (YYYY-MM) of the range whose end finds every unit covered, or null' }),
+}, { $id: 'CoverageTimeline' })
+
+export const coverageSchemas = [ParentSchema, CoverageSchema, TimelineSchema]
+
+const KindParam = Type.Optional(StringEnum(COVERAGE_KINDS, { description: 'Which certificates count (default organization)', default: 'organization' }))
+const ParentParam = Type.Optional(UnitCode('A province or district: the commune-level units under it. Absent: the whole country'))
+
+export default async function coverageRoutes(app: App, { db }: RouteDeps) {
+  app.get('/v1/coverage', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['coverage'],
+      summary: 'Coverage on a day',
+      description: 'Over the commune-level units under `parent` (the whole country when absent; `parent` in the answer is then `{"code":null,"name":"Việt Nam"}`) that exist on `asOf`, a unit is covered when it holds a certificate of `kind` with notBefore ≤ asOf < notAfter that is not revoked at asOf (revokedAt absent or after asOf), asOf being the end of that day in Vietnam time (23:59:59.999 +07:00). `asOf` defaults to today in Vietnam time. An unknown parent is 404; a commune-level parent is 400.',
+      querystring: Type.Object({
+        asOf: Type.Optional(DateString('The day')),
+        parent: ParentParam,
+        kind: KindParam,
+      }, { additionalProperties: false }),
+      response: { 200: Type.Ref('Coverage'), ...errors(400, 401, 404, 503) },
+    },
+  }, async (request) => {
+    const { asOf = todayVn(), parent, kind = 'organization' } = request.query
+    if (!isDay(asOf)) throw badRequest(`asOf ${JSON.stringify(asOf)} is not a calendar date.`)
+    return coverageOn(db, { asOf, parent: await resolveParent(db, parent), kind })
+  })
+
+  app.get('/v1/coverage/timeline', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['coverage'],
+      summary: 'Coverage at the end of each month',
+      description: `Coverage (as \`GET /v1/coverage\` defines it) at the end of the last day of each month from \`from\` to \`to\` (both included, at most ${MAX_TIMELINE_MONTHS} months), on the units that exist on that day. \`reached100At\` is the first month of the range at 100%, or null. Defaults: \`to\` the current month (Vietnam time), \`from\` 11 months before \`to\`.`,
+      querystring: Type.Object({
+        from: Type.Optional(MonthString('First month')),
+        to: Type.Optional(MonthString('Last month')),
+        parent: ParentParam,
+        kind: KindParam,
+      }, { additionalProperties: false }),
+      response: { 200: Type.Ref('CoverageTimeline'), ...errors(400, 401, 404, 503) },
+    },
+  }, async (request) => {
+    const { parent, kind = 'organization' } = request.query
+    const to = request.query.to ?? thisMonthVn()
+    const from = request.query.from ?? addMonths(to, -11)
+    return coverageTimeline(db, { from, to, parent: await resolveParent(db, parent), kind })
+  })
+}

@@ -1,0 +1,70 @@
+import { Type } from 'typebox'
+import type { App, RouteDeps } from '../http/types.ts'
+import { StringEnum, UnitCode, errors } from '../http/schemas.ts'
+import { ModelOverrides } from '../savings/routes.ts'
+import { ministryReport } from './service.ts'
+import { reportCsv, reportHtml, CSV_COLUMNS } from './render.ts'
+
+const Counts = Type.Object({ total: Type.Integer(), covered: Type.Integer() })
+
+const MinistryReportSchema = Type.Object({
+  title: Type.String(),
+  year: Type.Integer(),
+  asOf: Type.String({ description: 'The day coverage is taken at (its end, Vietnam time): 31 December, or today for the current year' }),
+  generatedAt: Type.String(),
+  parent: Type.Ref('CoverageParent'),
+  coverage: Type.Object({
+    total: Type.Integer(), covered: Type.Integer(), percent: Type.Number(),
+    byType: Type.Object({}, { additionalProperties: Counts }),
+  }, { description: 'Organisation-certificate coverage of the commune-level units at asOf' }),
+  reached100At: Type.Union([Type.String(), Type.Null()], { description: 'The first month (YYYY-MM) of the year whose end found every unit covered, or null' }),
+  districts: Type.Array(Type.Object({
+    code: Type.String(), name: Type.String(), total: Type.Integer(), covered: Type.Integer(), percent: Type.Number(),
+    documentsSigned: Type.Integer(), estimatedSavingsVnd: Type.Integer(),
+  })),
+  uncovered: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), type: Type.String(), parentCode: Type.Union([Type.String(), Type.Null()]) })),
+  documentsSigned: Type.Integer({ description: 'Documents signed in the year\'s months' }),
+  costPerDocumentVnd: Type.Integer(),
+  estimatedSavingsVnd: Type.Integer(),
+  assumptions: Type.Ref('SavingsAssumptions'),
+  demonstration: Type.Boolean({ description: 'True when this database holds the demonstration data of `npm run demo`' }),
+}, { $id: 'MinistryReport' })
+
+export const reportSchemas = [MinistryReportSchema]
+
+export default async function reportRoutes(app: App, { db }: RouteDeps) {
+  app.get('/v1/reports/ministry', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['reports'],
+      summary: 'The report to the Ministry for a year',
+      description: `Organisation-certificate coverage of the commune-level units under \`parent\` (the whole country when absent) at the end of the year's last day (for the current year: the end of today), the first month-end of the year at 100%, the units without a certificate, documents signed in the year and the savings estimate with its assumptions, per district. \`format\`: \`json\` (default); \`csv\`: one UTF-8 table with a byte-order mark, columns ${CSV_COLUMNS.join(',')}, \`row\` = total | district | uncovered, sent as an attachment; \`html\`: a printable page in Vietnamese with no external assets. The savings parameters may be overridden as in \`GET /v1/savings\`.`,
+      querystring: Type.Object({
+        year: Type.Integer({ minimum: 2000, maximum: 2100 }),
+        parent: Type.Optional(UnitCode('A province or district; absent: the whole country')),
+        format: Type.Optional(StringEnum(['json', 'csv', 'html'] as const, { default: 'json' })),
+        ...ModelOverrides,
+      }, { additionalProperties: false }),
+      response: {
+        200: {
+          description: 'The report',
+          content: {
+            'application/json': { schema: Type.Ref('MinistryReport') },
+            'text/csv': { schema: Type.String({ description: 'UTF-8 with BOM' }) },
+            'text/html': { schema: Type.String({ description: 'Printable page in Vietnamese' }) },
+          },
+        },
+        ...errors(400, 401, 404, 503),
+      },
+    },
+  }, async (request, reply) => {
+    const { year, parent, format = 'json', ...parameters } = request.query
+    const report = await ministryReport(db, { year, parent, parameters })
+    if (format === 'csv') {
+      const name = `kyso-bao-cao-${year}-${report.parent.code ?? 'viet-nam'}.csv`
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(reportCsv(report))
+    }
+    if (format === 'html') return reply.type('text/html; charset=utf-8').send(reportHtml(report))
+    return report
+  })
+}

@@ -1,0 +1,70 @@
+import { Type } from 'typebox'
+import type { App, RouteDeps } from '../http/types.ts'
+import { MonthString, UnitCode, errors } from '../http/schemas.ts'
+import { resolveParent } from '../coverage/service.ts'
+import { thisMonthVn } from '../lib/dates.ts'
+import { COMPONENTS, DEFAULT_COST_PER_DOCUMENT_VND, FORMULA } from './model.ts'
+import { savingsFor } from './service.ts'
+
+const Vnd = (description: string) => Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000, description }))
+
+/** Query parameters that override the model (shared with the ministry report). */
+export const ModelOverrides = {
+  costPerDocumentVnd: Vnd(`Savings per document in đồng; replaces the sum of the components (default ${DEFAULT_COST_PER_DOCUMENT_VND})`),
+  paperVnd: Vnd(`Paper, printing and ink per document (default ${COMPONENTS[0].defaultVnd})`),
+  postageVnd: Vnd(`Postage or courier per document (default ${COMPONENTS[1].defaultVnd})`),
+  staffTimeVnd: Vnd(`Staff time per document (default ${COMPONENTS[2].defaultVnd})`),
+}
+
+const AssumptionSchema = Type.Object({
+  name: Type.String({ description: 'paperVnd, postageVnd, staffTimeVnd or costPerDocumentVnd' }),
+  valueVnd: Type.Integer(),
+  unit: Type.String({ description: 'Always "đồng per document"' }),
+  source: Type.Union([Type.Literal('sourced'), Type.Literal('assumption')]),
+  overridden: Type.Boolean({ description: 'True when the request set this value' }),
+  note: Type.String({ description: 'Where the value comes from' }),
+})
+
+const AssumptionsSchema = Type.Object({
+  formula: Type.String(),
+  costPerDocumentFrom: Type.Union([Type.Literal('components'), Type.Literal('request')]),
+  parameters: Type.Array(AssumptionSchema, { description: 'Every parameter in force' }),
+  reference: Type.Object({ name: Type.String(), source: Type.String(), note: Type.String() }),
+}, { $id: 'SavingsAssumptions' })
+
+const SavingsSchema = Type.Object({
+  from: Type.String(), to: Type.String(),
+  parent: Type.Ref('CoverageParent'),
+  documentsSigned: Type.Integer(),
+  costPerDocumentVnd: Type.Integer(),
+  estimatedSavingsVnd: Type.Integer(),
+  byDistrict: Type.Array(Type.Object({
+    code: Type.String(), name: Type.String(), documentsSigned: Type.Integer(), estimatedSavingsVnd: Type.Integer(),
+  }), { description: 'Districts with recorded activity in the range, by code' }),
+  assumptions: Type.Ref('SavingsAssumptions'),
+}, { $id: 'Savings' })
+
+export const savingsSchemas = [AssumptionsSchema, SavingsSchema]
+
+export default async function savingsRoutes(app: App, { db }: RouteDeps) {
+  app.get('/v1/savings', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['activity'],
+      summary: 'Estimated savings from documents signed electronically',
+      description: `Documents signed by the commune-level units under \`parent\` (whole country when absent) from \`from\` to \`to\` (months, both included; at most 240), and the savings estimated by the model: ${FORMULA}. Defaults: paperVnd ${COMPONENTS[0].defaultVnd}, postageVnd ${COMPONENTS[1].defaultVnd}, staffTimeVnd ${COMPONENTS[2].defaultVnd} đồng per document (all three are assumptions; see docs/savings-model.md). Every parameter in force is echoed in \`assumptions.parameters\` with its source; overridden ones carry \`overridden: true\`. \`to\` defaults to the current month, \`from\` to January of \`to\`'s year.`,
+      querystring: Type.Object({
+        from: Type.Optional(MonthString('First month')),
+        to: Type.Optional(MonthString('Last month')),
+        parent: Type.Optional(UnitCode('A province or district; absent: the whole country')),
+        ...ModelOverrides,
+      }, { additionalProperties: false }),
+      response: { 200: Type.Ref('Savings'), ...errors(400, 401, 404, 503) },
+    },
+  }, async (request) => {
+    const { parent, from: f, to: t, ...parameters } = request.query
+    const to = t ?? thisMonthVn()
+    const from = f ?? `${to.slice(0, 4)}-01`
+    return savingsFor(db, { from, to, parent: await resolveParent(db, parent), parameters })
+  })
+}
