@@ -179,9 +179,10 @@ export function checkMonthRange(from: string, to: string, max = MAX_TIMELINE_MON
 export async function coverageTimeline(db: Tx, options: { from: string; to: string; parent: Parent; kind: CoverageKind }): Promise<TimelineResult> {
   const { from, to, parent, kind } = options
   checkMonthRange(from, to)
-  // The end of the month's last day in Vietnam time: the next month's first instant, minus 7 hours, minus 1 ms, in UTC.
-  // Set-based: the certificates overlapping the range are joined once to the month-ends they cover
-  // (distinct unit and month), instead of one probe per unit and month.
+  // A month's instant is the end of its last day in Vietnam time: the next month's first instant, minus 7 hours,
+  // minus 1 ms, in UTC. Each unit's certificates are folded once into the spans of time it was covered
+  // (a multirange of [notBefore, min(notAfter, revokedAt))); every month-end is then one containment test,
+  // instead of joining every certificate to every month it covers.
   const rows = await queryRows<{ month: string; total: number; covered: number }>(db, sql`
     with months as materialized (
       select m::date as month_start,
@@ -190,17 +191,19 @@ export async function coverageTimeline(db: Tx, options: { from: string; to: stri
       from generate_series(${monthStart(from)}::timestamp, ${monthStart(to)}::timestamp, interval '1 month') as m
     ), units as materialized (
       select u.code, u.valid_from, u.valid_to from admin_units u where ${underParent(parent)}
-    ), cov as (
-      select distinct c.unit_code, mo.month_start
+    ), spans as materialized (
+      select c.unit_code, range_agg(tstzrange(c.not_before, least(c.not_after, coalesce(c.revoked_at, c.not_after)), '[)')) as covered
       from certificates c
       join units un on un.code = c.unit_code
-      join months mo on c.not_before <= mo.at and c.not_after > mo.at and (c.revoked_at is null or c.revoked_at > mo.at)
-      where c.not_after > (select min(at) from months) and c.not_before <= (select max(at) from months) ${kindFilter(kind)}
+      where c.not_after > (select min(at) from months) and c.not_before <= (select max(at) from months)
+        and least(c.not_after, coalesce(c.revoked_at, c.not_after)) > c.not_before ${kindFilter(kind)}
+      group by c.unit_code
     )
-    select to_char(mo.month_start, 'YYYY-MM') as month, count(un.code)::int as total, count(cov.unit_code)::int as covered
+    select to_char(mo.month_start, 'YYYY-MM') as month, count(un.code)::int as total,
+      (count(*) filter (where sp.covered @> mo.at))::int as covered
     from months mo
     left join units un on (un.valid_from is null or un.valid_from <= mo.day) and (un.valid_to is null or un.valid_to >= mo.day)
-    left join cov on cov.unit_code = un.code and cov.month_start = mo.month_start
+    left join spans sp on sp.unit_code = un.code
     group by mo.month_start
     order by mo.month_start`)
   const points = rows.map((r) => ({

@@ -98,9 +98,14 @@ export const certificates = pgTable('certificates', {
   createdAt: tstz('created_at').notNull().defaultNow(),
 }, (t) => [
   uniqueIndex('certificates_fingerprint_idx').on(t.fingerprintSha256),
-  index('certificates_unit_kind_validity_idx').on(t.unitCode, t.kind, t.notBefore, t.notAfter),
+  // Coverage asks, per unit and kind, for a certificate valid at a moment: every column it reads is in the key,
+  // so PostgreSQL answers from the index alone.
+  index('certificates_coverage_idx').on(t.unitCode, t.kind, t.notAfter, t.notBefore, t.revokedAt),
+  // The timeline and the expiring list scan by kind and end date.
+  index('certificates_kind_not_after_idx').on(t.kind, t.notAfter, t.unitCode, t.notBefore, t.revokedAt, t.id),
+  // Listing pages newest first.
+  index('certificates_created_idx').on(t.createdAt, t.id),
   index('certificates_issuer_serial_idx').on(t.issuerKey, t.serialNumber),
-  index('certificates_not_after_idx').on(t.notAfter),
   check('certificates_kind_check', sql`${t.kind} in ('organization','individual')`),
 ])
 
