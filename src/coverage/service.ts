@@ -94,13 +94,28 @@ export async function coverageOn(db: Tx, options: { asOf: string; parent: Parent
   const at = sql`${endOfDayVn(asOf)}::timestamptz`
   const day = sql`${asOf}::date`
   // The two statements are independent: on a pool they run side by side.
-  const mainQuery = queryRows<{ groups: unknown; uncovered: unknown }>(db, sql`
+  // Nationally, one scan of the certificates valid at `at` beats 11,000 index probes; for a province or a
+  // district, probing each unit's certificates is far cheaper than that scan.
+  const units = parent.code === null
+    ? sql`
+    with valid_units as materialized (
+      select distinct c.unit_code from certificates c
+      where c.not_before <= ${at} and c.not_after > ${at} and (c.revoked_at is null or c.revoked_at > ${at}) ${kindFilter(kind)}
+    ), units as materialized (
+      select u.code, u.name, u.type, u.parent_code, coalesce(u.district_code, u.parent_code) as group_code,
+        v.unit_code is not null as covered
+      from admin_units u left join valid_units v on v.unit_code = u.code
+      where ${underParent(parent)} and ${existsOnDay(day)}
+    )`
+    : sql`
     with units as materialized (
       select u.code, u.name, u.type, u.parent_code, coalesce(u.district_code, u.parent_code) as group_code,
         ${coveredAt(kind, at)} as covered
       from admin_units u
       where ${underParent(parent)} and ${existsOnDay(day)}
-    ), groups as (
+    )`
+  const mainQuery = queryRows<{ groups: unknown; uncovered: unknown }>(db, sql`
+    ${units}, groups as (
       select group_code, type, count(*)::int as total, (count(*) filter (where covered))::int as covered
       from units group by group_code, type
     )
@@ -183,6 +198,7 @@ export async function coverageTimeline(db: Tx, options: { from: string; to: stri
   // minus 1 ms, in UTC. Each unit's certificates are folded once into the spans of time it was covered
   // (a multirange of [notBefore, min(notAfter, revokedAt))); every month-end is then one containment test,
   // instead of joining every certificate to every month it covers.
+  const existsOnMonthEnd = sql`(us.valid_from is null or us.valid_from <= mo.day) and (us.valid_to is null or us.valid_to >= mo.day)`
   const rows = await queryRows<{ month: string; total: number; covered: number }>(db, sql`
     with months as materialized (
       select m::date as month_start,
@@ -198,12 +214,14 @@ export async function coverageTimeline(db: Tx, options: { from: string; to: stri
       where c.not_after > (select min(at) from months) and c.not_before <= (select max(at) from months)
         and least(c.not_after, coalesce(c.revoked_at, c.not_after)) > c.not_before ${kindFilter(kind)}
       group by c.unit_code
+    ), unit_spans as materialized (
+      select un.valid_from, un.valid_to, sp.covered from units un left join spans sp on sp.unit_code = un.code
     )
-    select to_char(mo.month_start, 'YYYY-MM') as month, count(un.code)::int as total,
-      (count(*) filter (where sp.covered @> mo.at))::int as covered
+    select to_char(mo.month_start, 'YYYY-MM') as month,
+      (count(*) filter (where ${existsOnMonthEnd}))::int as total,
+      (count(*) filter (where ${existsOnMonthEnd} and us.covered @> mo.at))::int as covered
     from months mo
-    left join units un on (un.valid_from is null or un.valid_from <= mo.day) and (un.valid_to is null or un.valid_to >= mo.day)
-    left join spans sp on sp.unit_code = un.code
+    left join unit_spans us on true
     group by mo.month_start
     order by mo.month_start`)
   const points = rows.map((r) => ({
