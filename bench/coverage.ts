@@ -11,17 +11,15 @@
  * savings, the national ministry report as json, csv and html. Then it adds the candidate index
  * (CANDIDATE_INDEXES below), times everything again and prints both tables.
  */
-import crypto from 'node:crypto'
-import fs from 'node:fs'
-import postgres from 'postgres'
 import { sql } from 'drizzle-orm'
 import { openDatabase, type OpenOptions } from '../src/db/open.ts'
 import { prepareDatabase } from '../src/db/migrate.ts'
-import { importUnits } from '../src/units/service.ts'
-import { SYSTEM_ACTOR } from '../src/auth/actor.ts'
 import { buildApp } from '../src/app.ts'
 import { testConfig } from '../src/config.ts'
 import { queryRows } from '../src/db/rows.ts'
+import { benchDatabase } from './lib/database.ts'
+import { loadDataSet } from './lib/national.ts'
+import { quantile } from './lib/stats.ts'
 
 /** Proposed for a migration: the per-unit as-of probe becomes an index-only scan; the range scans of the timeline and of expiring certificates too. */
 const CANDIDATE_INDEXES = [
@@ -42,70 +40,16 @@ const RUNS = Number(arg('--runs', '30'))
 const KEEP = process.argv.includes('--keep')
 const EXPLAIN = process.argv.includes('--explain')
 
-function quantile(sorted: number[], q: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))
-  return sorted[i]
-}
-
 async function main() {
-  let url = process.env.DATABASE_URL ?? null
-  let drop = async () => {}
-  if (!url) {
-    const server = process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-    const name = `kyso_bench_${crypto.randomBytes(4).toString('hex')}`
-    const admin = postgres(server, { max: 1, onnotice: () => {} })
-    await admin.unsafe(`create database ${name}`)
-    await admin.end()
-    const u = new URL(server)
-    u.pathname = `/${name}`
-    url = u.toString()
-    if (!KEEP) {
-      drop = async () => {
-        const a = postgres(server, { max: 1, onnotice: () => {} })
-        await a.unsafe(`drop database if exists ${name} with (force)`)
-        await a.end()
-      }
-    }
-    console.log(`Throwaway database ${name}${KEEP ? ' (kept)' : ''}`)
-  }
-  const options: OpenOptions = { databaseUrl: url, dataDir: 'memory://', statementTimeoutMs: 600_000, poolSize: 4 }
+  const target = await benchDatabase({ keep: KEEP })
+  if (target.throwaway) console.log(`Throwaway database ${target.name}${KEEP ? ' (kept)' : ''}`)
+  const options: OpenOptions = { databaseUrl: target.url, dataDir: 'memory://', statementTimeoutMs: 600_000, poolSize: 4 }
   const database = await openDatabase(options)
   try {
     await prepareDatabase(database, options)
     const db = database.db
-    const t0 = performance.now()
-    const units = await importUnits(db, SYSTEM_ACTOR, fs.readFileSync(file), `bench:${file}`)
-    console.log(`Units: ${units.inserted} inserted, ${units.updated} updated (${Math.round(performance.now() - t0)} ms)`)
-
-    const [{ n: existing }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from certificates`)
-    if (existing < CERTS) {
-      const t1 = performance.now()
-      // Communes numbered 1..n; certificate i goes to commune (i × 7919 mod n) + 1. One in five is an organisation
-      // certificate; notBefore spread over 2012–2025, validity one to five years, 2% revoked.
-      await db.execute(sql`create temporary table bench_communes as
-        select row_number() over (order by code)::int as k, code from admin_units where level = 'commune'`)
-      await db.execute(sql.raw(`
-        insert into certificates (fingerprint_sha256, der, serial_number, subject, subject_dn, issuer_dn, issuer_key,
-          not_before, not_after, unit_code, kind, device, key_algorithm, key_size, signature_algorithm, matched_by, revoked_at)
-        select md5(g::text) || md5('x' || g::text), '\\x00'::bytea, to_hex(g), '{}'::jsonb, 'CN=bench ' || g, 'CN=Bench CA', 'bench',
-          nb, nb + make_interval(years => 1 + (g % 5)), c.code,
-          case when g % 5 = 0 then 'organization' else 'individual' end, 'token', 'RSA', 2048, 'sha256WithRSAEncryption', 'explicit',
-          case when g % 50 = 0 then nb + make_interval(days => 30 + (g % 300)) end
-        from generate_series(${existing + 1}, ${CERTS}) g
-        cross join lateral (select timestamptz '2012-01-01 00:00+07' + make_interval(days => ((g::bigint * 2654435761) % 5113)::int) as nb) t
-        join bench_communes c on c.k = ((g::bigint * 7919) % (select count(*) from bench_communes)) + 1`))
-      console.log(`Certificates: ${CERTS - existing} generated (${Math.round(performance.now() - t1)} ms)`)
-    }
-    const t2 = performance.now()
-    await db.execute(sql`
-      insert into signing_activity (unit_code, month, documents_signed)
-      select u.code, m::date, 20 + (abs(hashtext(u.code || m::text)) % 200)
-      from admin_units u cross join generate_series(date '2017-01-01', date '2017-12-01', interval '1 month') m
-      where u.level = 'commune'
-      on conflict (unit_code, month) do nothing`)
-    console.log(`Activity: 12 months × every commune (${Math.round(performance.now() - t2)} ms)`)
-    // As autovacuum leaves a loaded table: statistics and the visibility map (index-only scans need it).
-    await db.execute(sql`vacuum analyze`)
+    // Units, certificates, 12 months of 2017 activity, VACUUM ANALYZE: bench/lib/national.ts.
+    await loadDataSet(db, { unitsFile: file, certificates: CERTS, log: (line) => console.log(line.charAt(0).toUpperCase() + line.slice(1)) })
 
     const app = await buildApp({ db, config: testConfig({ publicReports: true }), ping: database.ping })
     await app.ready()
@@ -156,7 +100,7 @@ async function main() {
     await app.close()
   } finally {
     await database.close()
-    await drop()
+    await target.drop()
   }
 }
 

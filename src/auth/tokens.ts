@@ -15,11 +15,30 @@ export function newTokenSecret(): string {
   return `kyso_${crypto.randomBytes(32).toString('base64url')}`
 }
 
+/**
+ * Valid tokens are remembered for a few seconds per process, which saves a query on every request.
+ * A revocation takes effect at once in the process that made it and within ACTOR_TTL_MS in the others.
+ */
+export const ACTOR_TTL_MS = 5_000
+const MAX_CACHED = 10_000
+const actorCaches = new WeakMap<object, Map<string, { actor: Actor; until: number }>>()
+
 export async function findActor(db: Db, token: string): Promise<Actor | null> {
+  const tokenHash = hashToken(token)
+  let cache = actorCaches.get(db)
+  const hit = cache?.get(tokenHash)
+  if (hit && hit.until > Date.now()) return hit.actor
   const [row] = await db.select().from(apiTokens)
-    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt))).limit(1)
-  if (!row) return null
-  return { id: row.id, name: row.name, role: row.role as Role, scope: row.scope ?? null }
+    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt))).limit(1)
+  if (!row) {
+    cache?.delete(tokenHash)
+    return null
+  }
+  const actor: Actor = { id: row.id, name: row.name, role: row.role as Role, scope: row.scope ?? null }
+  if (!cache) actorCaches.set(db, (cache = new Map()))
+  if (cache.size >= MAX_CACHED) cache.clear()
+  cache.set(tokenHash, { actor, until: Date.now() + ACTOR_TTL_MS })
+  return actor
 }
 
 /** Makes sure a token with this secret and role admin exists (ADMIN_TOKEN). */
@@ -66,4 +85,5 @@ export async function revokeToken(db: Db, actor: Actor, id: string): Promise<voi
     if (!row) throw notFound(`No active token has the id ${id}.`)
     await audit(tx, actor, { action: 'token.revoke', entityType: 'token', entityId: id, details: { name: row.name } })
   })
+  actorCaches.get(db)?.clear()
 }

@@ -185,7 +185,7 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
   const ok = checked.filter((c): c is Checked => !(c instanceof HttpProblem))
   // The leaf and the CAs of its path (the anchor aside) must not be on an imported CRL.
   const pairs = ok.flatMap((c) => c.path.slice(0, Math.max(1, c.path.length - 1)).map((cert) => ({ issuerKey: nameKeyOf(cert.issuerDer), serial: cert.serialNumber })))
-  const revoked = pairs.length ? await revokedSerials(db, pairs) : new Map<string, Date>()
+  const revoked = pairs.length && trust.hasCrlEntries ? await revokedSerials(db, pairs) : new Map<string, Date>()
   const keys = ok.map((c) => lookupKeys(c.mentions))
   const units = await loadUnits(db,
     ok.flatMap((c) => (c.item.unitCode === undefined ? [] : [c.item.unitCode])),
@@ -257,13 +257,6 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
   })
 }
 
-function auditDetails(values: typeof certificates.$inferInsert): Record<string, unknown> {
-  return {
-    fingerprintSha256: values.fingerprintSha256, serialNumber: values.serialNumber, subjectDn: values.subjectDn,
-    issuerDn: values.issuerDn, unitCode: values.unitCode, kind: values.kind, matchedBy: values.matchedBy,
-  }
-}
-
 async function existingIds(db: Tx, fingerprints: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>()
   for (const part of chunks([...new Set(fingerprints)])) {
@@ -282,15 +275,16 @@ function alreadyRecorded(id: string): HttpProblem {
  * Inserts many certificates and their audit entries in one statement: the rows travel as one JSON
  * parameter (jsonb_to_recordset), so a batch costs one round trip and no per-row parameter building.
  * Rows whose fingerprint is already recorded are skipped (ON CONFLICT DO NOTHING) and not returned.
+ * One statement: its two inserts land together or not at all, without a transaction's extra round trips.
  */
-async function insertMany(tx: Tx, actor: Actor, rows: (typeof certificates.$inferInsert)[]): Promise<{ id: string; fp: string }[]> {
+async function insertMany(tx: Tx, actor: Actor, rows: (typeof certificates.$inferInsert)[], batch = true): Promise<{ id: string; fp: string; created_at: string }[]> {
   const payload = JSON.stringify(rows.map((v) => ({
     fp: v.fingerprintSha256, der: v.der.toString('base64'), serial: v.serialNumber, subject: v.subject, subject_dn: v.subjectDn,
     issuer_dn: v.issuerDn, issuer_key: v.issuerKey, not_before: (v.notBefore as Date).toISOString(), not_after: (v.notAfter as Date).toISOString(),
     unit_code: v.unitCode, kind: v.kind, device: v.device ?? null, key_algorithm: v.keyAlgorithm, key_size: v.keySize,
     signature_algorithm: v.signatureAlgorithm, matched_by: v.matchedBy, warnings: v.warnings ?? [],
   })))
-  return queryRows<{ id: string; fp: string }>(tx, sql`
+  return queryRows<{ id: string; fp: string; created_at: string }>(tx, sql`
     with input as (
       select * from jsonb_to_recordset(${payload}::jsonb) as r(
         fp text, der text, serial text, subject jsonb, subject_dn text, issuer_dn text, issuer_key text,
@@ -303,15 +297,15 @@ async function insertMany(tx: Tx, actor: Actor, rows: (typeof certificates.$infe
         device, key_algorithm, key_size, signature_algorithm, matched_by, warnings
       from input
       on conflict (fingerprint_sha256) do nothing
-      returning id, fingerprint_sha256
+      returning id, fingerprint_sha256, created_at
     ), audited as (
       insert into audit_log (actor_id, actor_name, action, entity_type, entity_id, details)
       select ${actor.id}::uuid, ${actor.name}, 'certificate.create', 'certificate', i.id::text,
         jsonb_build_object('fingerprintSha256', r.fp, 'serialNumber', r.serial, 'subjectDn', r.subject_dn, 'issuerDn', r.issuer_dn,
-          'unitCode', r.unit_code, 'kind', r.kind, 'matchedBy', r.matched_by, 'batch', true)
+          'unitCode', r.unit_code, 'kind', r.kind, 'matchedBy', r.matched_by) || ${batch ? sql`jsonb_build_object('batch', true)` : sql`'{}'::jsonb`}
       from inserted i join input r on r.fp = i.fingerprint_sha256
     )
-    select id::text as id, fingerprint_sha256 as fp from inserted`)
+    select id::text as id, fingerprint_sha256 as fp, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_at from inserted`)
 }
 
 /** Registers one certificate; throws the refusal as an HttpProblem. */
@@ -319,23 +313,22 @@ export async function registerCertificate(db: Db, actor: Actor, body: Buffer | s
   const certs = readUpload(body)
   const [prepared] = await prepareItems(db, actor, [{ certs, ...options }])
   if (!prepared.ok) throw prepared.problem
-  let row: Row | undefined
+  // The row and its audit entry in one statement (one round trip instead of BEGIN, two inserts, COMMIT).
+  let inserted: { id: string; created_at: string } | undefined
   try {
-    row = await db.transaction(async (tx) => {
-      const [inserted] = await tx.insert(certificates).values(prepared.values)
-        .onConflictDoNothing({ target: certificates.fingerprintSha256 }).returning()
-      if (!inserted) return undefined
-      await audit(tx, actor, { action: 'certificate.create', entityType: 'certificate', entityId: inserted.id, details: auditDetails(prepared.values) })
-      return inserted
-    })
+    [inserted] = await insertMany(db, actor, [prepared.values], false)
   } catch (err) {
     if (!isUniqueViolation(err)) throw err
   }
-  if (!row) {
+  if (!inserted) {
     const id = (await existingIds(db, [prepared.values.fingerprintSha256])).get(prepared.values.fingerprintSha256)
     throw alreadyRecorded(id ?? '')
   }
-  return toRecord(row)
+  const v = prepared.values
+  return toRecord({
+    ...v, id: inserted.id, createdAt: new Date(inserted.created_at), device: v.device ?? null, warnings: v.warnings ?? [],
+    revokedAt: null, revocationReason: null,
+  } as Row)
 }
 
 export type BatchResult = {

@@ -11,23 +11,29 @@ import { parseCertificate, type Certificate } from '../pki/index.ts'
 
 export type CaRole = 'anchor' | 'intermediate'
 export type TrustedCa = { id: string; role: CaRole; cert: Certificate }
-export type TrustStore = { anchors: Certificate[]; intermediates: Certificate[]; all: TrustedCa[] }
+export type TrustStore = {
+  anchors: Certificate[]
+  intermediates: Certificate[]
+  all: TrustedCa[]
+  /** Whether any CRL entry is recorded: when none is, registrations skip the revocation lookup. */
+  hasCrlEntries: boolean
+}
 
 type Entry = { stamp: string; store: TrustStore; stale: boolean }
 
 const caches = new WeakMap<object, Entry>()
 
-async function stampOf(db: Tx): Promise<string> {
-  const [row] = await queryRows<{ n: number | string; m: string | null }>(db,
-    sql`select count(*)::int as n, max(created_at)::text as m from ca_certificates`)
-  return `${row?.n ?? 0}|${row?.m ?? ''}`
+async function stampOf(db: Tx): Promise<{ stamp: string; hasCrlEntries: boolean }> {
+  const [row] = await queryRows<{ n: number | string; m: string | null; crl: boolean }>(db,
+    sql`select count(*)::int as n, max(created_at)::text as m, exists (select 1 from crl_entries) as crl from ca_certificates`)
+  return { stamp: `${row?.n ?? 0}|${row?.m ?? ''}`, hasCrlEntries: row?.crl === true }
 }
 
 /** The trust store as the database holds it now. `db` also keys the cache. */
 export async function trustStore(db: Db): Promise<TrustStore> {
-  const stamp = await stampOf(db)
+  const { stamp, hasCrlEntries } = await stampOf(db)
   const cached = caches.get(db)
-  if (cached && !cached.stale && cached.stamp === stamp) return cached.store
+  if (cached && !cached.stale && cached.stamp === stamp) return { ...cached.store, hasCrlEntries }
   const rows = await queryRows<{ id: string; role: CaRole; der: Buffer | Uint8Array }>(db,
     sql`select id, role, der from ca_certificates order by created_at, id`)
   const all: TrustedCa[] = []
@@ -42,6 +48,7 @@ export async function trustStore(db: Db): Promise<TrustStore> {
     anchors: all.filter((c) => c.role === 'anchor').map((c) => c.cert),
     intermediates: all.filter((c) => c.role === 'intermediate').map((c) => c.cert),
     all,
+    hasCrlEntries,
   }
   caches.set(db, { stamp, store, stale: false })
   return store

@@ -85,11 +85,16 @@ export async function addCaCertificate(db: Db, actor: Actor, role: CaRole, body:
     const message = `The certificate "${cert.subjectDn}" is not a CA certificate (its basicConstraints ${cert.basicConstraints ? 'say cA false' : 'are absent'}), so it cannot be a ${NOUN[role]}.`
     throw new HttpProblem(422, 'not_a_ca', message, { problems: [{ code: 'not_a_ca', message }] })
   }
-  // A self-issued anchor must carry its own valid signature: a corrupted or altered root (another key,
-  // other dates under the same name) is refused rather than trusted.
-  if (role === 'anchor' && cert.subjectDer.equals(cert.issuerDer) && checkSignature(cert.tbsDer, cert.signature, cert.signatureOid, cert) === 'bad') {
-    const message = `The self-signed certificate "${cert.subjectDn}" does not verify with its own key: it was altered or corrupted.`
-    throw new HttpProblem(422, 'bad_signature', `${message} Nothing was stored.`, { problems: [{ code: 'bad_signature', message }] })
+  // An anchor is trusted as it is, but when its issuer is known (itself when self-issued, or a registered
+  // CA of that name) its signature must verify: an altered or corrupted CA certificate is refused.
+  if (role === 'anchor') {
+    const issuers = cert.subjectDer.equals(cert.issuerDer)
+      ? [cert]
+      : (await trustStore(db)).all.map((c) => c.cert).filter((c) => c.subjectDer.equals(cert.issuerDer))
+    if (issuers.length && issuers.every((issuer) => checkSignature(cert.tbsDer, cert.signature, cert.signatureOid, issuer) === 'bad')) {
+      const message = `The certificate "${cert.subjectDn}" does not verify with the key of its issuer "${cert.issuerDn}": it was altered or corrupted.`
+      throw new HttpProblem(422, 'bad_signature', `${message} Nothing was stored.`, { problems: [{ code: 'bad_signature', message }] })
+    }
   }
   if (role === 'intermediate') {
     const store = await trustStore(db)

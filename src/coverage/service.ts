@@ -120,8 +120,9 @@ export async function coverageOn(db: Tx, options: { asOf: string; parent: Parent
       from units group by group_code, type
     )
     select
-      (select coalesce(json_agg(json_build_object('code', g.group_code, 'name', d.name, 'type', g.type, 'total', g.total, 'covered', g.covered)), '[]'::json)
-         from groups g left join admin_units d on d.code = g.group_code) as groups,
+      (select coalesce(json_agg(json_build_object('code', g.group_code,
+           'name', (select d.name from admin_units d where d.code = g.group_code), 'type', g.type, 'total', g.total, 'covered', g.covered)), '[]'::json)
+         from groups g) as groups,
       (select coalesce(json_agg(json_build_object('code', code, 'name', name, 'type', type, 'parentCode', parent_code) order by code), '[]'::json)
          from units where not covered) as uncovered`)
   const expiringQuery = queryRows<{ unit_code: string; id: string; not_after: unknown }>(db, sql`

@@ -1,0 +1,185 @@
+/**
+ * One benchmark for the whole service (issue 7), on real PostgreSQL, with a baseline for each figure
+ * measured in the same run. Not a test: it asserts no timing and exits 0 unless something crashes.
+ *
+ *   npm run bench [-- UNITS.csv] [--quick] [--certificates N] [--keep]
+ *   npm run bench:intake [-- --quick]        # the intake part only (issue 3)
+ *
+ * Database: DATABASE_URL when set (data is added to it: use a scratch database), else a throwaway
+ * database created on postgres://postgres@127.0.0.1:5432 (BENCH_SERVER_URL) and dropped at the end.
+ * Full run: the national units of 2017 (UNITS.csv, default ../shared/data/admin-units/vietnam-2017-12-31.csv,
+ * 11,162 communes), 1,000,000 generated certificates, 12 months of activity. --quick: Bình Thuận's seed,
+ * 20,000 certificates, short runs (under a minute on 2 cores; for CI). bench:intake: Bình Thuận's seed.
+ * The app runs in a child process (bench/lib/serve.ts: buildApp + listen on 127.0.0.1:0) so that the load
+ * generator does not share its event loop; BENCH_CPU_PROF=dir writes its CPU profile, BENCH_PROFILE_DIR=dir one
+ * profile per phase (registrations-single, registrations-batch, coverage-read; summarise them with
+ * bench/lib/profile-summary.ts).
+ * Results: the table on stdout, and JSON in bench/results/<ISO time>.json (ignored by git).
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import postgres from 'postgres'
+import { openDatabase, type OpenOptions } from '../src/db/open.ts'
+import { prepareDatabase } from '../src/db/migrate.ts'
+import { benchDatabase, createThrowawayDatabase } from './lib/database.ts'
+import { NATIONAL_CSV, SEED_FILE, loadDataSet, type LoadReport } from './lib/national.ts'
+import { intakeRows, intakeSizes, makeChain, measurePki, measureRegistrations, prepareRegistrar, type PkiResult, type RegistrationResult } from './lib/intake.ts'
+import { coldStart, rssOf, startBenchServer, tempDir, type BenchServer, type ColdStart } from './lib/server.ts'
+import { readFor, type LoadResult } from './lib/http.ts'
+import { summarize, timeRuns, type Timing } from './lib/stats.ts'
+import { fmt, machine, ms, ratio, table, writeResults, type Row } from './lib/report.ts'
+
+const argv = process.argv.slice(2)
+const QUICK = argv.includes('--quick')
+const INTAKE = argv.includes('--intake')
+const KEEP = argv.includes('--keep')
+const valueOf = (name: string) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined }
+const positional = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && ['--certificates'].includes(argv[i - 1])))
+const UNITS = positional[0] ? path.resolve(positional[0]) : (QUICK || INTAKE) ? SEED_FILE : NATIONAL_CSV
+const CERTIFICATES = Number(valueOf('--certificates') ?? (INTAKE ? 0 : QUICK ? 20_000 : 1_000_000))
+
+const TARGET_MS = { national: 100, province: 10, report: 500 }
+const started = performance.now()
+const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`)
+
+type Query = { name: string; url: string; runs: number; target?: number }
+
+async function main(): Promise<void> {
+  const loadAtStart = os.loadavg()
+  log(`Kyso benchmark${QUICK ? ' (quick)' : ''}${INTAKE ? ', intake only' : ''}: ${os.availableParallelism()} cores, load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`)
+  if (!fs.existsSync(UNITS)) throw new Error(`units file not found: ${UNITS} (give the national CSV's path as the first argument)`)
+  const target = await benchDatabase({ keep: KEEP })
+  log(target.throwaway ? `throwaway database ${target.name}${KEEP ? ' (kept)' : ''}` : 'DATABASE_URL (data is added to it)')
+  const options: OpenOptions = { databaseUrl: target.url, dataDir: 'memory://', statementTimeoutMs: 600_000, poolSize: 4 }
+  const database = await openDatabase(options)
+  let server: BenchServer | null = null
+  try {
+    await prepareDatabase(database, options)
+    const db = database.db
+    const loaded: LoadReport = await loadDataSet(db, { unitsFile: UNITS, certificates: CERTIFICATES, log })
+    log(`data set: ${fmt(loaded.communes)} communes, ${fmt(loaded.certificates)} certificates`)
+
+    // 1. src/pki against openssl (CPU only, before the database work).
+    const sizes = intakeSizes(QUICK)
+    const chain = makeChain()
+    const pki: PkiResult = await measurePki(chain, sizes, log)
+    const token = await prepareRegistrar(db, chain)
+    server = await startBenchServer(target.url)
+    log(`bench server (pid ${server.pid}) at ${server.appUrl}, constant route at ${server.constantUrl}/constant`)
+
+    // 2. Reads: coverage, timeline, reports (sequential, one client) against SELECT count(*).
+    const reads: Record<string, Timing & { target?: number; bytes: number }> = {}
+    let countBaseline: Timing | null = null
+    let coverageLoad: LoadResult | null = null
+    let constantLoad: LoadResult | null = null
+    let province = '60'
+    if (!INTAKE) {
+      const pg = postgres(target.url, { max: 1, onnotice: () => {} })
+      const [{ exists }] = await pg<{ exists: boolean }[]>`select exists(select 1 from admin_units where code = '38') as exists`
+      if (exists) province = '38'
+      const runs = QUICK ? 5 : 30
+      const queries: Query[] = [
+        { name: 'national coverage', url: '/v1/coverage?asOf=2017-12-31', runs, target: TARGET_MS.national },
+        { name: `one province (${province})`, url: `/v1/coverage?asOf=2017-12-31&parent=${province}`, runs, target: TARGET_MS.province },
+        { name: 'one district (593)', url: '/v1/coverage?asOf=2017-12-31&parent=593', runs },
+        { name: 'national timeline, 24 months', url: '/v1/coverage/timeline?from=2016-01&to=2017-12', runs: QUICK ? 3 : 10 },
+        { name: 'national ministry report, json', url: '/v1/reports/ministry?year=2017&format=json', runs: QUICK ? 3 : 15, target: TARGET_MS.report },
+        { name: 'national ministry report, csv', url: '/v1/reports/ministry?year=2017&format=csv', runs: QUICK ? 3 : 15, target: TARGET_MS.report },
+        { name: 'national ministry report, html', url: '/v1/reports/ministry?year=2017&format=html', runs: QUICK ? 3 : 15, target: TARGET_MS.report },
+      ]
+      for (const q of queries) {
+        let bytes = 0
+        const timing = await timeRuns(q.runs, async () => {
+          const res = await fetch(`${server!.appUrl}${q.url}`)
+          const body = await res.arrayBuffer()
+          if (res.status !== 200) throw new Error(`${q.url}: ${res.status} ${Buffer.from(body).toString().slice(0, 300)}`)
+          bytes = body.byteLength
+        })
+        reads[q.name] = { ...timing, target: q.target, bytes }
+        log(`${q.name}: median ${ms(timing.median)}, p95 ${ms(timing.p95)} (${timing.runs} runs, ${fmt(bytes)} bytes)`)
+      }
+      countBaseline = await timeRuns(runs, () => pg`select count(*) from certificates`)
+      log(`SELECT count(*) FROM certificates: median ${ms(countBaseline.median)}, p95 ${ms(countBaseline.p95)}`)
+      await pg.end({ timeout: 5 })
+
+      // 3. Coverage read under load (10 connections, bounded duration) against a constant Fastify route.
+      const seconds = QUICK ? 1 : 10
+      coverageLoad = await server.profiled('coverage-read', () => readFor(`${server!.appUrl}/v1/coverage?parent=60&asOf=2017-12-31`, seconds))
+      constantLoad = await readFor(`${server.constantUrl}/constant`, seconds)
+      log(`coverage read (parent=60): ${fmt(coverageLoad.rps)} req/s, p99 ${coverageLoad.p99} ms, non-2xx ${coverageLoad.non2xx}; constant route: ${fmt(constantLoad.rps)} req/s, p99 ${constantLoad.p99} ms`)
+    }
+
+    // 4. Registrations over HTTP against plain inserts.
+    const registrations: RegistrationResult = await measureRegistrations(db, target.url, server, chain, token, sizes, log)
+
+    // 5. Memory after the load.
+    const memory = await server.memory()
+    const rss = rssOf(server.pid)
+    log(`server memory after the load: rss ${fmt(rss / 2 ** 20)} MiB, heap used ${fmt(memory.heapUsed / 2 ** 20)} MiB`)
+    await server.stop()
+    server = null
+
+    // 6. Cold starts: a fresh PGlite folder, a fresh PostgreSQL database (migrations and seed included).
+    let cold: { pglite: ColdStart; postgres: ColdStart } | null = null
+    if (!INTAKE) {
+      const dir = tempDir('kyso-bench-cold-')
+      const fresh = await createThrowawayDatabase('kyso_bench_cold')
+      try {
+        const pglite = await coldStart({ DATA_DIR: dir })
+        log(`cold start, PGlite: listening at ${ms(pglite.listeningMs)}, /health 200 at ${ms(pglite.healthMs)}`)
+        const pgStart = await coldStart({ DATABASE_URL: fresh.url })
+        log(`cold start, PostgreSQL: listening at ${ms(pgStart.listeningMs)}, /health 200 at ${ms(pgStart.healthMs)}`)
+        cold = { pglite, postgres: pgStart }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true })
+        await fresh.drop()
+      }
+    }
+
+    // The table.
+    const rows: Row[] = [...intakeRows(pki, registrations)]
+    if (!INTAKE) {
+      rows.push({
+        figure: `coverage read over HTTP, GET /v1/coverage?parent=60&asOf=2017-12-31, 10 connections, ${fmt(coverageLoad!.seconds)} s: req/s (p99)`,
+        kyso: `${fmt(coverageLoad!.rps)} (p99 ${coverageLoad!.p99} ms)`, baseline: `${fmt(constantLoad!.rps)} (p99 ${constantLoad!.p99} ms), Fastify route returning a constant`,
+        ratio: ratio(coverageLoad!.rps, constantLoad!.rps, 3), target: '', met: null,
+      })
+      for (const [name, t] of Object.entries(reads)) {
+        rows.push({
+          figure: `${name}: median (p95)`, kyso: `${ms(t.median)} (${ms(t.p95)})`,
+          baseline: name.includes('report') ? '' : `${ms(countBaseline!.median)} (${ms(countBaseline!.p95)}), SELECT count(*) FROM certificates`,
+          ratio: name.includes('report') ? '' : ratio(t.median, countBaseline!.median, 1),
+          target: t.target ? `p95 ≤ ${t.target} ms` : '', met: t.target ? t.p95 <= t.target : null,
+        })
+      }
+      rows.push(
+        { figure: 'cold start to first /health 200, PGlite (fresh DATA_DIR, migrations + seed)', kyso: ms(cold!.pglite.healthMs), baseline: `listening at ${ms(cold!.pglite.listeningMs)}`, ratio: '', target: '', met: null },
+        { figure: 'cold start to first /health 200, PostgreSQL (fresh database, migrations + seed)', kyso: ms(cold!.postgres.healthMs), baseline: `listening at ${ms(cold!.postgres.listeningMs)}`, ratio: '', target: '', met: null },
+      )
+    }
+    rows.push({ figure: 'resident memory of the server after the load', kyso: `${fmt(rss / 2 ** 20)} MiB`, baseline: `heap used ${fmt(memory.heapUsed / 2 ** 20)} MiB`, ratio: '', target: '', met: null })
+
+    const loadAtEnd = os.loadavg()
+    console.log(`\nKyso benchmark${QUICK ? ' (quick)' : ''}${INTAKE ? ', intake' : ''}: ${fmt(loaded.communes)} communes, ${fmt(loaded.certificates)} certificates; PostgreSQL; ${os.availableParallelism()} cores; load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}, at end ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')}\n`)
+    console.log(table(rows))
+    const misses = rows.filter((r) => r.met === false)
+    console.log(misses.length ? `\n${misses.length} target(s) missed: ${misses.map((r) => r.figure.split(/[:(]/)[0].trim()).join('; ')}` : '\nEvery target met.')
+    const file = writeResults({
+      kind: INTAKE ? 'intake' : QUICK ? 'quick' : 'full',
+      at: new Date().toISOString(), seconds: (performance.now() - started) / 1000, machine: machine(), loadAverage: { start: loadAtStart, end: loadAtEnd },
+      dataSet: { unitsFile: UNITS, ...loaded }, pki, registrations, reads, countBaseline, coverageLoad, constantLoad, cold,
+      memory: { ...memory, rssProc: rss }, rows,
+    }, INTAKE ? '-intake' : QUICK ? '-quick' : '')
+    log(`results written to ${path.relative(process.cwd(), file)}`)
+  } finally {
+    if (server) await server.stop()
+    await database.close()
+    await target.drop()
+  }
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exitCode = 1
+})
