@@ -8,11 +8,18 @@ import type { App, RouteDeps } from './http/types.ts'
 import { registerErrorHandling } from './http/error-handler.ts'
 import { registerContentTypes } from './http/content-types.ts'
 import { registerOpenApi } from './http/openapi.ts'
+import { registerSecurity } from './http/security.ts'
+import { registerDeadline } from './http/deadline.ts'
+import { safeError } from './http/log-serializers.ts'
 import { sharedSchemas } from './http/schemas.ts'
 import { registerAuth } from './auth/hook.ts'
 import healthRoutes from './health/routes.ts'
 import unitRoutes, { unitSchemas } from './units/routes.ts'
 import authRoutes from './auth/routes.ts'
+import certificateRoutes, { certificateSchemas } from './certificates/routes.ts'
+import trustRoutes from './certificates/trust-routes.ts'
+import reportingRoutes, { reportingSchemas } from './reports/module.ts'
+import dashboardRoutes from './dashboard/routes.ts'
 
 export type BuildOptions = {
   db: Db
@@ -22,7 +29,7 @@ export type BuildOptions = {
   logger?: FastifyServerOptions['logger']
 }
 
-export const ROUTE_MODULES = [healthRoutes, unitRoutes, authRoutes]
+export const ROUTE_MODULES = [healthRoutes, unitRoutes, authRoutes, reportingRoutes, trustRoutes, certificateRoutes, dashboardRoutes]
 
 export async function buildApp(options: BuildOptions): Promise<App> {
   const { db, config } = options
@@ -30,6 +37,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     logger: options.logger ?? {
       level: config.logLevel,
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'token', 'body'], censor: '[redacted]' },
+      serializers: { err: safeError },
     },
     bodyLimit: config.bodyLimit,
     trustProxy: false,
@@ -37,9 +45,13 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  for (const schema of [...sharedSchemas, ...unitSchemas]) app.addSchema(schema)
+  for (const schema of [...sharedSchemas, ...unitSchemas, ...reportingSchemas, ...certificateSchemas]) app.addSchema(schema)
   registerErrorHandling(app)
   registerContentTypes(app)
+  // First of all hooks, so that it also bounds the token lookup: statement + connect timeout + 5 s.
+  registerDeadline(app, config.dbStatementTimeoutMs + config.dbConnectTimeoutSeconds * 1000 + 5_000)
+  // Security headers first: an answer that the auth hook refuses (401, 403, 429) must carry them too.
+  await registerSecurity(app, { writesPerMinute: config.rateLimitWritesPerMinute })
   registerAuth(app, db, { publicReports: config.publicReports, failedAuthPerMinute: config.rateLimitFailedAuthPerMinute })
   await registerOpenApi(app)
 

@@ -3,7 +3,7 @@
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH',
   'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
-  '57P01', '57P02', '57P03', '57014', '53300', '08000', '08001', '08003', '08004', '08006',
+  '57P01', '57P02', '57P03', '57014', '53300', '40P01', '40001', '08000', '08001', '08003', '08004', '08006',
 ])
 
 function causes(err: unknown): unknown[] {
@@ -33,7 +33,7 @@ export function isUniqueViolation(err: unknown): boolean {
   return pgErrorCode(err) === '23505'
 }
 
-/** The database is down, unreachable, shutting down, overloaded or too slow: answer 503. */
+/** The database is down, unreachable, shutting down, overloaded, too slow, or lost a deadlock: answer 503 (try again). */
 export function isDatabaseUnavailable(err: unknown): boolean {
   return causes(err).some((e) => {
     const code = codeOf(e)

@@ -19,6 +19,9 @@ function toUnit(row: typeof adminUnits.$inferSelect): UnitRecord {
   }
 }
 
+/** Arbitrary but fixed advisory lock key that serialises units imports across every Kyso process. */
+const UNITS_IMPORT_LOCK = 7_052_018
+
 /** Imports a units CSV: all rows or none. Returns how many units were inserted and updated. */
 export async function importUnits(db: Db, actor: Actor, bytes: Buffer, source = 'upload'): Promise<{ inserted: number; updated: number }> {
   const text = decodeUtf8(bytes)
@@ -28,6 +31,9 @@ export async function importUnits(db: Db, actor: Actor, bytes: Buffer, source = 
   if (units.length === 0) throw unprocessable('The file has a header but no units.', [{ code: 'empty', message: 'line 2: no rows after the header', line: 2 }])
 
   return db.transaction(async (tx) => {
+    // One units import at a time: two concurrent upserts over the same codes in different orders (and the
+    // ancestor recomputation over the whole table) deadlock on PostgreSQL. Released at commit or rollback.
+    await tx.execute(sql`select pg_advisory_xact_lock(${UNITS_IMPORT_LOCK})`)
     if (externalParents.size) {
       const rows = await tx.select({ code: adminUnits.code, level: adminUnits.level }).from(adminUnits)
         .where(inArray(adminUnits.code, [...externalParents.keys()]))
