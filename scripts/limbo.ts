@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { EKU_NAMES } from '../src/pki/oids.ts'
 
 type Testcase = {
   id: string
@@ -20,16 +21,6 @@ type Testcase = {
   max_chain_depth?: number | null
   expected_result: 'SUCCESS' | 'FAILURE'
   expected_peer_name?: { kind: string; value: string } | null
-}
-
-const EKU: Record<string, string> = {
-  serverAuth: '1.3.6.1.5.5.7.3.1',
-  clientAuth: '1.3.6.1.5.5.7.3.2',
-  codeSigning: '1.3.6.1.5.5.7.3.3',
-  emailProtection: '1.3.6.1.5.5.7.3.4',
-  timeStamping: '1.3.6.1.5.5.7.3.8',
-  OCSPSigning: '1.3.6.1.5.5.7.3.9',
-  anyExtendedKeyUsage: '2.5.29.37.0'
 }
 
 /**
@@ -55,7 +46,7 @@ function toLine (c: Testcase): string {
     leaf: c.peer_certificate,
     at: c.validation_time,
     crls: c.crls ?? [],
-    purposes: (c.extended_key_usage ?? []).map(e => EKU[e] ?? e),
+    purposes: (c.extended_key_usage ?? []).map(e => EKU_NAMES[e] ?? e),
     ...(c.max_chain_depth !== null && c.max_chain_depth !== undefined ? { maxDepth: c.max_chain_depth } : {}),
     profile: 'rfc5280'
   })
