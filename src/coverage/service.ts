@@ -125,12 +125,20 @@ export async function coverageOn(db: Tx, options: { asOf: string; parent: Parent
          from groups g) as groups,
       (select coalesce(json_agg(json_build_object('code', code, 'name', name, 'type', type, 'parentCode', parent_code) order by code), '[]'::json)
          from units where not covered) as uncovered`)
-  const expiringQuery = queryRows<{ unit_code: string; id: string; not_after: unknown }>(db, sql`
+  const expiringFilter = sql`c.not_after > ${at} and c.not_after <= ${at} + make_interval(days => ${EXPIRY_WINDOW_DAYS})
+      and c.not_before <= ${at} and (c.revoked_at is null or c.revoked_at > ${at}) ${kindFilter(kind)}`
+  // Nationally, one range scan over the end dates; under a province or district, one probe per unit.
+  const expiringQuery = queryRows<{ unit_code: string; id: string; not_after: unknown }>(db, parent.code === null
+    ? sql`
     select c.unit_code, c.id, c.not_after
     from certificates c join admin_units u on u.code = c.unit_code
-    where ${underParent(parent)} and ${existsOnDay(day)} ${kindFilter(kind)}
-      and c.not_after > ${at} and c.not_after <= ${at} + make_interval(days => ${EXPIRY_WINDOW_DAYS})
-      and c.not_before <= ${at} and (c.revoked_at is null or c.revoked_at > ${at})
+    where ${underParent(parent)} and ${existsOnDay(day)} and ${expiringFilter}
+    order by c.not_after, c.unit_code, c.id`
+    : sql`
+    select c.unit_code, c.id, c.not_after
+    from admin_units u
+    cross join lateral (select c.unit_code, c.id, c.not_after from certificates c where c.unit_code = u.code and ${expiringFilter}) c
+    where ${underParent(parent)} and ${existsOnDay(day)}
     order by c.not_after, c.unit_code, c.id`)
 
   const [[row], expiring] = await Promise.all([mainQuery, expiringQuery])
