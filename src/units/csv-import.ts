@@ -1,12 +1,11 @@
-import { parseCsv, CsvSyntaxError } from '../lib/csv.ts'
+import { LineProblems, readCsvTable, type LineProblem } from '../lib/csv-table.ts'
 import { cleanText } from './names.ts'
 import { LEVELS, PARENT_LEVELS, TYPES_BY_LEVEL, UNIT_TYPES, type Level, type Unit, type UnitType } from './types.ts'
 
-export type LineProblem = { code: string; message: string; line: number }
+export type { LineProblem }
 
 const REQUIRED = ['code', 'name', 'type', 'level', 'parent_code'] as const
 const OPTIONAL = ['valid_from', 'valid_to'] as const
-const MAX_PROBLEMS = 100
 
 function isDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
@@ -19,49 +18,21 @@ function isDate(value: string): boolean {
  * returned in `externalParents` for the caller to look up.
  */
 export function readUnitsCsv(text: string): { units: (Unit & { line: number })[]; problems: LineProblem[]; externalParents: Map<string, number[]> } {
-  const problems: LineProblem[] = []
-  const add = (line: number, code: string, message: string) => {
-    if (problems.length < MAX_PROBLEMS) problems.push({ line, code, message: `line ${line}: ${message}` })
-  }
-  let rows
-  try {
-    rows = parseCsv(text)
-  } catch (err) {
-    if (err instanceof CsvSyntaxError) {
-      add(err.line, 'csv_syntax', err.message.replace(/^line \d+: /, ''))
-      return { units: [], problems, externalParents: new Map() }
-    }
-    throw err
-  }
-  if (rows.length === 0) {
-    add(1, 'missing_header', 'the file is empty; expected the header code,name,type,level,parent_code')
-    return { units: [], problems, externalParents: new Map() }
-  }
-  const header = rows[0].fields.map((h) => h.trim().toLowerCase())
-  const index = new Map(header.map((h, i) => [h, i]))
-  for (const col of REQUIRED) if (!index.has(col)) add(1, 'missing_column', `the header lacks the column ${col}`)
-  for (const col of header) {
-    if (!(REQUIRED as readonly string[]).includes(col) && !(OPTIONAL as readonly string[]).includes(col)) add(1, 'unknown_column', `unknown column ${JSON.stringify(col)}`)
-  }
-  if (new Set(header).size !== header.length) add(1, 'duplicate_column', 'a column is named twice in the header')
-  if (problems.length) return { units: [], problems, externalParents: new Map() }
+  const problems = new LineProblems()
+  const add = problems.add.bind(problems)
+  const table = readCsvTable(text, REQUIRED, OPTIONAL, problems)
+  if (!table) return { units: [], problems: problems.items, externalParents: new Map() }
 
-  const get = (fields: string[], col: string) => (index.has(col) ? fields[index.get(col)!].trim() : '')
   const units: (Unit & { line: number })[] = []
   const seen = new Map<string, number>()
-  for (const row of rows.slice(1)) {
-    const { line, fields } = row
-    if (fields.length !== header.length) {
-      add(line, 'column_count', `expected ${header.length} columns, found ${fields.length}`)
-      continue
-    }
-    const code = get(fields, 'code')
-    const name = cleanText(get(fields, 'name'))
-    const type = get(fields, 'type') as UnitType
-    const level = get(fields, 'level') as Level
-    const parentCode = get(fields, 'parent_code') || null
-    const validFrom = get(fields, 'valid_from') || null
-    const validTo = get(fields, 'valid_to') || null
+  for (const { line, get } of table) {
+    const code = get('code')
+    const name = cleanText(get('name'))
+    const type = get('type') as UnitType
+    const level = get('level') as Level
+    const parentCode = get('parent_code') || null
+    const validFrom = get('valid_from') || null
+    const validTo = get('valid_to') || null
     let ok = true
     const bad = (c: string, m: string) => { ok = false; add(line, c, m) }
     if (!/^\d{1,10}$/.test(code)) bad('bad_code', `code ${JSON.stringify(code)} is not a GSO code (digits only)`)
@@ -94,7 +65,7 @@ export function readUnitsCsv(text: string): { units: (Unit & { line: number })[]
       add(u.line, 'bad_parent', `parent ${u.parentCode} is a ${parent.level}; a ${u.level} belongs to a ${PARENT_LEVELS[u.level].join(' or ')}`)
     }
   }
-  return { units, problems, externalParents }
+  return { units, problems: problems.items, externalParents }
 }
 
 /** Checks the parents found in the database; reports unknown ones and wrong levels. */
@@ -103,15 +74,14 @@ export function checkExternalParents(
   externalParents: Map<string, number[]>,
   known: Map<string, Level>,
 ): LineProblem[] {
-  const problems: LineProblem[] = []
+  const problems = new LineProblems()
   for (const u of units) {
     if (!u.parentCode || !externalParents.has(u.parentCode)) continue
     const level = known.get(u.parentCode)
-    if (problems.length >= MAX_PROBLEMS) break
-    if (!level) problems.push({ line: u.line, code: 'unknown_parent', message: `line ${u.line}: parent_code ${u.parentCode} is neither in the file nor already recorded` })
+    if (!level) problems.add(u.line, 'unknown_parent', `parent_code ${u.parentCode} is neither in the file nor already recorded`)
     else if (!PARENT_LEVELS[u.level].includes(level)) {
-      problems.push({ line: u.line, code: 'bad_parent', message: `line ${u.line}: parent ${u.parentCode} is a ${level}; a ${u.level} belongs to a ${PARENT_LEVELS[u.level].join(' or ')}` })
+      problems.add(u.line, 'bad_parent', `parent ${u.parentCode} is a ${level}; a ${u.level} belongs to a ${PARENT_LEVELS[u.level].join(' or ')}`)
     }
   }
-  return problems
+  return problems.items
 }
