@@ -46,6 +46,12 @@ export async function importUnitsCsv(t: TestApp, csv: string): Promise<void> {
   if (res.statusCode !== 200) throw new Error(`unit import failed: ${res.statusCode} ${res.body}`)
 }
 
+/** Imports signing activity from a hand-written CSV through the API (registrar); returns the status. */
+export async function importActivityCsv(t: TestApp, csv: string): Promise<number> {
+  const res = await t.app.inject({ method: 'POST', url: '/v1/activity/import', headers: { ...t.auth.registrar, 'content-type': 'text/csv' }, payload: csv })
+  return res.statusCode
+}
+
 /**
  * A small test province, 91, worked out by hand:
  *   911 Huyện Một: 91001 Xã An (xa), 91002 Xã Bình (xa), 91003 Thị trấn Cát (thi_tran)

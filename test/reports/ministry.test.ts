@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import { testApp } from '../helpers/app.ts'
-import { PROVINCE_91, importUnitsCsv, insertCertificate } from '../helpers/coverage-data.ts'
+import { PROVINCE_91, importActivityCsv, importUnitsCsv, insertCertificate } from '../helpers/coverage-data.ts'
 import { parseCsv } from '../../src/lib/csv.ts'
 import { CSV_COLUMNS, headlineSavings } from '../../src/reports/render.ts'
 import { formatInteger, formatPercent, formatTy, formatVnd, escapeHtml, csvField } from '../../src/reports/format.ts'
@@ -25,11 +25,7 @@ async function setup(t: Test) {
     ['91003', '2017-01-15T09:00:00+07:00'], ['91001', '2017-02-10T09:00:00+07:00'], ['91002', '2017-03-05T09:00:00+07:00'],
     ['91004', '2017-05-20T09:00:00+07:00'], ['91005', '2017-11-30T23:00:00+07:00'], ['91007', '2017-12-01T00:00:00+07:00'],
   ]) await insertCertificate(db, { unitCode, notBefore, notAfter: to })
-  const res = await app.app.inject({
-    method: 'POST', url: '/v1/activity/import', headers: { ...app.auth.registrar, 'content-type': 'text/csv' },
-    payload: 'unit_code,month,documents_signed\n91001,2017-03,40000\n91004,2017-06,28200\n91007,2017-12,500\n91001,2016-12,9999\n',
-  })
-  t.equal(res.statusCode, 200)
+  t.equal(await importActivityCsv(app, 'unit_code,month,documents_signed\n91001,2017-03,40000\n91004,2017-06,28200\n91007,2017-12,500\n91001,2016-12,9999\n'), 200)
   return app
 }
 

@@ -1,16 +1,12 @@
 import t, { type Test } from 'tap'
 import { testApp } from '../helpers/app.ts'
-import { PROVINCE_91, importUnitsCsv } from '../helpers/coverage-data.ts'
+import { PROVINCE_91, importActivityCsv, importUnitsCsv } from '../helpers/coverage-data.ts'
 
 /** Activity in province 91 (see PROVINCE_91): 2017 has 100 + 50 (911) and 30 + 20 (912) documents; 2016-12 has 1,000. */
 async function setup(t: Test) {
   const app = await testApp(t, { seed: false })
   await importUnitsCsv(app, PROVINCE_91)
-  const res = await app.app.inject({
-    method: 'POST', url: '/v1/activity/import', headers: { ...app.auth.registrar, 'content-type': 'text/csv' },
-    payload: 'unit_code,month,documents_signed\n91001,2017-01,100\n91001,2017-02,50\n91004,2017-01,30\n91006,2016-12,1000\n91007,2017-12,20\n',
-  })
-  t.equal(res.statusCode, 200)
+  t.equal(await importActivityCsv(app, 'unit_code,month,documents_signed\n91001,2017-01,100\n91001,2017-02,50\n91004,2017-01,30\n91006,2016-12,1000\n91007,2017-12,20\n'), 200)
   return app
 }
 
