@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { SEED_NAMES, type SeedName } from './units/seed-names.ts'
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
@@ -11,7 +12,7 @@ export type Config = {
   bodyLimit: number
   publicReports: boolean
   logLevel: LogLevel
-  seed: 'binh-thuan-2017' | 'none'
+  seed: SeedName | 'none'
   dbConnectTimeoutSeconds: number
   dbStatementTimeoutMs: number
   dbPoolSize: number
@@ -55,8 +56,8 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as LogLevel
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)
-  const seed = env.SEED?.trim() || 'binh-thuan-2017'
-  if (seed !== 'binh-thuan-2017' && seed !== 'none') throw new ConfigError('SEED must be binh-thuan-2017 or none')
+  const seed = env.SEED?.trim() || 'vietnam'
+  if (seed !== 'none' && !(SEED_NAMES as readonly string[]).includes(seed)) throw new ConfigError(`SEED must be one of ${SEED_NAMES.join(', ')} or none`)
   const host = env.HOST?.trim() || '127.0.0.1'
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -67,7 +68,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimit: integer(env, 'BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     publicReports: boolean(env, 'PUBLIC_REPORTS', true),
     logLevel,
-    seed,
+    seed: seed as SeedName | 'none',
     dbConnectTimeoutSeconds: integer(env, 'DB_CONNECT_TIMEOUT', 5, 1, 300),
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 1000),

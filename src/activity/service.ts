@@ -1,5 +1,7 @@
-import { inArray, sql } from 'drizzle-orm'
-import { adminUnits, signingActivity } from '../db/schema.ts'
+import { sql } from 'drizzle-orm'
+import { signingActivity } from '../db/schema.ts'
+import { queryRows } from '../db/rows.ts'
+import { parseTextArray } from '../units/record.ts'
 import type { Db, Tx } from '../db/open.ts'
 import type { Actor } from '../auth/actor.ts'
 import { audit } from '../auth/audit.ts'
@@ -14,16 +16,23 @@ const CHUNK = 5000
 
 export type ActivityRecord = { unitCode: string; month: string; documentsSigned: number; updatedAt: string }
 
-type UnitRow = { code: string; level: string; districtCode: string | null; provinceCode: string | null }
+type UnitRow = { id: number; code: string; name: string; level: string; placeCodes: string[] }
 
-async function unitsByCode(tx: Tx, codes: string[]): Promise<Map<string, UnitRow>> {
-  const out = new Map<string, UnitRow>()
-  for (let i = 0; i < codes.length; i += CHUNK) {
-    const rows = await tx.select({ code: adminUnits.code, level: adminUnits.level, districtCode: adminUnits.districtCode, provinceCode: adminUnits.provinceCode })
-      .from(adminUnits).where(inArray(adminUnits.code, codes.slice(i, i + CHUNK)))
-    for (const r of rows) out.set(r.code, r)
-  }
-  return out
+/**
+ * The unit version each (code, month) refers to: the one in force at the month's end or, for a unit that
+ * ended during the month, its last version in the month. One statement for all pairs.
+ */
+async function versionsForMonths(tx: Tx, pairs: { code: string; month: string }[]): Promise<Map<string, UnitRow>> {
+  const unique = [...new Map(pairs.map((p) => [`${p.code}|${p.month}`, { code: p.code, month: monthStart(p.month) }])).values()]
+  const rows = await queryRows<{ code: string; month: string; id: number; name: string; level: string; place_codes: unknown }>(tx, sql`
+    select x.code, to_char(x.month, 'YYYY-MM') as month, u.id, u.name, u.level, u.place_codes
+    from json_to_recordset(${JSON.stringify(unique)}::json) as x(code text, month date)
+    join lateral (
+      select u.* from admin_units u
+      where u.code = x.code and daterange(u.valid_from, u.valid_to, '[]') && daterange(x.month, (x.month + interval '1 month')::date, '[)')
+      order by u.valid_from desc nulls last limit 1
+    ) u on true`)
+  return new Map(rows.map((r) => [`${r.code}|${r.month}`, { id: Number(r.id), code: r.code, name: r.name, level: r.level, placeCodes: parseTextArray(r.place_codes) }]))
 }
 
 /**
@@ -32,8 +41,8 @@ async function unitsByCode(tx: Tx, codes: string[]): Promise<Map<string, UnitRow
  */
 export async function putActivity(db: Db, actor: Actor, unitCode: string, month: string, documentsSigned: number): Promise<ActivityRecord> {
   return db.transaction(async (tx) => {
-    const unit = (await unitsByCode(tx, [unitCode])).get(unitCode)
-    if (!unit) throw notFound(`No administrative unit has the code ${unitCode}.`)
+    const unit = (await versionsForMonths(tx, [{ code: unitCode, month }])).get(`${unitCode}|${month}`)
+    if (!unit) throw notFound(`No administrative unit had the code ${unitCode} in ${month}.`)
     if (!inScope(actor, unit)) throw forbidden(`This token may not write for unit ${unitCode}: it is outside the token's scope.`)
     if (unit.level !== 'commune') {
       throw unprocessable(`Signing activity is recorded for commune-level units; ${unitCode} is a ${unit.level}.`, [
@@ -41,10 +50,10 @@ export async function putActivity(db: Db, actor: Actor, unitCode: string, month:
       ])
     }
     const [row] = await tx.insert(signingActivity)
-      .values({ unitCode, month: monthStart(month), documentsSigned })
+      .values({ unitCode, unitId: unit.id, month: monthStart(month), documentsSigned })
       .onConflictDoUpdate({
         target: [signingActivity.unitCode, signingActivity.month],
-        set: { documentsSigned: sql`excluded.documents_signed`, updatedAt: sql`now()` },
+        set: { documentsSigned: sql`excluded.documents_signed`, unitId: sql`excluded.unit_id`, updatedAt: sql`now()` },
       })
       .returning()
     await audit(tx, actor, { action: 'activity.put', entityType: 'signing_activity', entityId: `${unitCode}/${month}`, details: { unitCode, month, documentsSigned } })
@@ -68,14 +77,13 @@ export async function importActivity(db: Db, actor: Actor, bytes: Buffer): Promi
   if (problems.length && rows.length === 0) throw unprocessable(REFUSED, problems)
 
   return db.transaction(async (tx) => {
-    const codes = [...new Set(rows.map((r) => r.unitCode))]
-    const units = await unitsByCode(tx, codes)
+    const units = await versionsForMonths(tx, rows.map((r) => ({ code: r.unitCode, month: r.month })))
     const all: ActivityLineProblem[] = [...problems]
     let outOfScope = false
     const add = (p: ActivityLineProblem) => { if (all.length < MAX_PROBLEMS) all.push(p) }
     for (const r of rows) {
-      const unit = units.get(r.unitCode)
-      if (!unit) add({ line: r.line, code: 'unknown_unit', message: `line ${r.line}: no administrative unit has the code ${r.unitCode}` })
+      const unit = units.get(`${r.unitCode}|${r.month}`)
+      if (!unit) add({ line: r.line, code: 'unknown_unit', message: `line ${r.line}: no administrative unit had the code ${r.unitCode} in ${r.month}` })
       else if (!inScope(actor, unit)) {
         outOfScope = true
         add({ line: r.line, code: 'out_of_scope', message: `line ${r.line}: unit ${r.unitCode} is outside this token's scope` })
@@ -88,11 +96,13 @@ export async function importActivity(db: Db, actor: Actor, bytes: Buffer): Promi
 
     let inserted = 0
     for (let i = 0; i < rows.length; i += CHUNK) {
-      const values = rows.slice(i, i + CHUNK).map((r) => ({ unitCode: r.unitCode, month: monthStart(r.month), documentsSigned: r.documentsSigned }))
+      const values = rows.slice(i, i + CHUNK).map((r) => ({
+        unitCode: r.unitCode, unitId: units.get(`${r.unitCode}|${r.month}`)!.id, month: monthStart(r.month), documentsSigned: r.documentsSigned,
+      }))
       const result = await tx.insert(signingActivity).values(values)
         .onConflictDoUpdate({
           target: [signingActivity.unitCode, signingActivity.month],
-          set: { documentsSigned: sql`excluded.documents_signed`, updatedAt: sql`now()` },
+          set: { documentsSigned: sql`excluded.documents_signed`, unitId: sql`excluded.unit_id`, updatedAt: sql`now()` },
         })
         .returning({ inserted: sql<boolean>`(xmax = 0)` })
       inserted += result.filter((r) => r.inserted).length

@@ -1,11 +1,18 @@
 import type { Actor } from './actor.ts'
 
-/** The codes that place a unit: itself and its ancestors. */
-export type UnitPlace = { code: string; districtCode: string | null; provinceCode: string | null }
+/**
+ * The codes that place a unit version for access control: its own, its ancestors', and those of the versions
+ * it descends from through lineage (admin_units.place_codes).
+ */
+export type ScopedUnit = { placeCodes: readonly string[] }
 
-/** A registrar with a scope may write only for the listed units and everything under them. */
-export function inScope(actor: Actor, unit: UnitPlace): boolean {
+/**
+ * A registrar with a scope may write only for the listed units and everything under them, including the
+ * units that descend from them through lineage: a token scoped to Bình Thuận (60) before 2025-07-01 keeps the
+ * communes of Lâm Đồng (68) formed from Bình Thuận's communes, and no others.
+ */
+export function inScope(actor: Actor, unit: ScopedUnit): boolean {
   if (actor.role === 'viewer') return false
   if (actor.role === 'admin' || !actor.scope?.length) return true
-  return [unit.code, unit.districtCode, unit.provinceCode].some((c) => c !== null && actor.scope!.includes(c))
+  return unit.placeCodes.some((c) => actor.scope!.includes(c))
 }

@@ -1,38 +1,22 @@
 /**
- * Finds the commune-level People's Committee a certificate subject names. Pure: the caller loads
- * the few unit rows whose bare keys the subject mentions (`lookupKeys`) and hands them to `chooseUnit`.
+ * Finds the commune-level People's Committee a certificate subject names, on the day the certificate
+ * became valid, and checks an explicit unit against the subject. Pure: the caller loads every version of
+ * the units whose bare keys the subject mentions (subject-mentions.ts, `lookupKeys`).
  *
- * Every attribute that can carry a place (CN, O, OU…, L, ST; not CN for a person's certificate) is
- * cut into mentions: `UBND xã Tân Hà, huyện Đức Linh` gives `xã Tân Hà` (a commune mention, key
- * `tan ha`, type word `xa`) and `huyện Đức Linh` (a district mention, key `duc linh`). Names are
- * folded with units/names.ts, so case, diacritics, tone-mark placement and NFC/NFD do not matter.
- *
- * A commune is a candidate when a mention carries its bare key and no contradicting type word.
- * Candidates under a district or province that the subject also names are preferred (when any
- * are), then those named with an explicit commune type word, in an organisation attribute, by a
- * whole attribute part rather than a piece of one.
+ * Candidates are the communes in force on the day that a mention names (by bare key, with no contradicting
+ * type word). A province or district the subject names is a constraint, never a preference: a commune
+ * outside every place a mention can denote is no candidate. A place that ended before the day stands for
+ * the units descending from it (through lineage, as placeCodes records), with a warning. Among the remaining
+ * candidates, those named with a commune type word, in an organisation attribute, by a whole attribute part win.
  */
-import { foldName, stripCommittee, stripUnitType } from '../units/names.ts'
+import { inForceOn } from '../units/rules.ts'
 import type { UnitType } from '../units/types.ts'
+import type { Mention, MentionLevel } from './subject-mentions.ts'
 
-export type Kind = 'organization' | 'individual'
-export type SubjectAttribute = { type: string; value: string }
-type MentionLevel = 'commune' | 'district' | 'place' | 'province'
-
-export type Mention = {
-  /** The folded bare name, as admin_units.bare_key holds it. */
-  key: string
-  /** The folded unit-type word that preceded the name, if any. */
-  typeWord: string | null
-  /** What the type word says the unit is; null when there was none. */
-  level: MentionLevel | null
-  types: readonly UnitType[] | null
-  attribute: string
-  /** A whole attribute part (between commas), not a piece cut at an inner type word. */
-  whole: boolean
-}
+export type { Kind, Mention, SubjectAttribute } from './subject-mentions.ts'
 
 export type UnitRow = {
+  id: number
   code: string
   name: string
   type: string
@@ -43,108 +27,16 @@ export type UnitRow = {
   bareKey: string
   validFrom: string | null
   validTo: string | null
+  committeeId: number
+  placeCodes: string[]
 }
 
 export type Candidate = { code: string; name: string; parentCode: string | null }
 
 export type MatchResult =
-  | { outcome: 'matched'; unit: UnitRow; warning?: string }
+  | { outcome: 'matched'; unit: UnitRow; warnings: string[] }
   | { outcome: 'not_found'; message: string }
   | { outcome: 'ambiguous'; message: string; candidates: Candidate[] }
-
-const TYPE_WORDS: Record<string, { level: MentionLevel; types: readonly UnitType[] }> = {
-  xa: { level: 'commune', types: ['xa'] },
-  phuong: { level: 'commune', types: ['phuong'] },
-  'thi tran': { level: 'commune', types: ['thi_tran'] },
-  tt: { level: 'commune', types: ['thi_tran'] },
-  'dac khu': { level: 'commune', types: ['dac_khu'] },
-  huyen: { level: 'district', types: ['huyen'] },
-  quan: { level: 'district', types: ['quan'] },
-  'thi xa': { level: 'district', types: ['thi_xa'] },
-  tx: { level: 'district', types: ['thi_xa'] },
-  'thanh pho': { level: 'place', types: ['thanh_pho', 'thanh_pho_tw'] },
-  tp: { level: 'place', types: ['thanh_pho', 'thanh_pho_tw'] },
-  'thanh pho truc thuoc trung uong': { level: 'province', types: ['thanh_pho_tw'] },
-  tinh: { level: 'province', types: ['tinh'] },
-}
-
-/** Words at which one attribute part is cut again: `xã Tân Hà huyện Đức Linh` → two mentions. */
-const INNER_CUTS = ['uy ban nhan dan', 'ubnd', 'huyen', 'quan', 'thi xa', 'thanh pho', 'tinh', 'tp', 'tx']
-
-const PLACE_ATTRIBUTES = ['CN', 'O', 'OU', 'L', 'ST']
-const MAX_MENTIONS = 64
-
-/** Type word and bare key of one folded piece (`xa tan ha` → `xa`, `tan ha`; numbered wards keep their word). */
-function classify(piece: string): { typeWord: string | null; key: string } {
-  const s = stripCommittee(piece)
-  const bare = stripUnitType(s)
-  if (bare !== s) return { typeWord: s.slice(0, s.length - bare.length).trim(), key: bare }
-  const numbered = /^(.+) (\d+)$/.exec(s)
-  if (numbered && stripUnitType(`${numbered[1]} x`) === 'x') return { typeWord: numbered[1], key: s }
-  return { typeWord: null, key: s }
-}
-
-const INNER_CUT_WORDS = INNER_CUTS.map((w) => w.split(' '))
-
-/** Cuts a folded part before each inner committee phrase or district/province type word. */
-function innerPieces(folded: string): string[] {
-  const words = folded.split(' ')
-  if (words.length < 3) return []
-  const cuts: number[] = []
-  for (let i = 1; i < words.length; i++) {
-    if (INNER_CUT_WORDS.some((cut) => cut.every((w, j) => words[i + j] === w))) cuts.push(i)
-  }
-  if (!cuts.length) return []
-  const pieces: string[] = []
-  let start = 0
-  for (const c of [...cuts, words.length]) {
-    pieces.push(words.slice(start, c).join(' '))
-    start = c
-  }
-  return pieces
-}
-
-/** The place mentions of a subject. */
-export function subjectMentions(attributes: SubjectAttribute[], kind: Kind): Mention[] {
-  const out: Mention[] = []
-  const seen = new Set<string>()
-  const add = (piece: string, attribute: string, whole: boolean) => {
-    const { typeWord, key } = classify(piece)
-    if (!key || (typeWord === null && TYPE_WORDS[key]) || key === 'uy ban nhan dan' || key === 'ubnd') return
-    const word = typeWord === null ? null : TYPE_WORDS[typeWord] ?? null
-    const id = `${attribute}|${typeWord}|${key}|${whole}`
-    if (seen.has(id) || out.length >= MAX_MENTIONS) return
-    seen.add(id)
-    out.push({ key, typeWord, level: word?.level ?? null, types: word?.types ?? null, attribute, whole })
-  }
-  for (const { type, value } of attributes) {
-    if (!PLACE_ATTRIBUTES.includes(type)) continue
-    if (type === 'CN' && kind === 'individual') continue
-    for (const part of value.split(/[,;/()|]|\s[-–—]\s/)) {
-      const folded = foldName(part)
-      if (!folded) continue
-      add(folded, type, true)
-      for (const piece of innerPieces(folded)) add(piece, type, false)
-    }
-  }
-  return out
-}
-
-/** Bare keys to load: communes by the keys of commune-or-untyped mentions, places by the others. */
-export function lookupKeys(mentions: Mention[]): { communeKeys: string[]; placeKeys: string[] } {
-  const communeKeys = new Set<string>()
-  const placeKeys = new Set<string>()
-  for (const m of mentions) {
-    if (m.level === null || m.level === 'commune') communeKeys.add(m.key)
-    if (m.level !== 'commune') placeKeys.add(m.key)
-  }
-  return { communeKeys: [...communeKeys], placeKeys: [...placeKeys] }
-}
-
-/** Whether a unit exists on a day (valid_from and valid_to inclusive, null open). */
-export function existsOn(unit: Pick<UnitRow, 'validFrom' | 'validTo'>, day: string): boolean {
-  return (unit.validFrom === null || unit.validFrom <= day) && (unit.validTo === null || unit.validTo >= day)
-}
 
 function fits(m: Mention, unit: UnitRow, levels: (MentionLevel | null)[]): boolean {
   return m.key === unit.bareKey && levels.includes(m.level) && (m.types === null || m.types.includes(unit.type as UnitType))
@@ -156,59 +48,125 @@ function rank(m: Mention): number {
   return (m.typeWord ? 4 : 0) + (NAME_ATTRIBUTES.has(m.attribute) ? 2 : 0) + (m.whole ? 1 : 0)
 }
 
-/** Keeps the candidates that pass `keep`, unless none would. */
-function prefer<T>(list: T[], keep: (item: T) => boolean): T[] {
-  const kept = list.filter(keep)
-  return kept.length ? kept : list
-}
+/** A place mention and the place versions (up to the day) it can denote. */
+type PlaceConstraint = { mention: Mention; current: UnitRow[]; former: UnitRow[] }
 
 /**
- * Chooses the commune among `rows` (communes and places loaded by `lookupKeys`) that the mentions name,
- * among units that exist on `day` (YYYY-MM-DD, the certificate's notBefore in Vietnam time).
+ * The place constraints of the subject on `day`: typed district, province or city mentions, and untyped
+ * mentions that name a province or district. A typed mention naming no known place is kept with no place,
+ * so that nothing satisfies it.
  */
+function placeConstraints(mentions: Mention[], rows: UnitRow[], day: string): PlaceConstraint[] {
+  const places = rows.filter((r) => r.level !== 'commune' && (r.validFrom === null || r.validFrom <= day))
+  const out: PlaceConstraint[] = []
+  for (const m of mentions) {
+    if (m.level === 'commune') continue
+    const denoted = places.filter((p) => fits(m, p, m.level === null ? [null] : [m.level]))
+    if (m.level === null && !denoted.length) continue
+    out.push({ mention: m, current: denoted.filter((p) => inForceOn(p, day)), former: denoted.filter((p) => !inForceOn(p, day)) })
+  }
+  return out
+}
+
+/** Whether a commune in force on the day lies in a place the constraint denotes; `viaFormer` when only through lineage. */
+function satisfies(unit: UnitRow, c: PlaceConstraint): { ok: boolean; viaFormer?: UnitRow } {
+  if (c.mention.level === null && c.mention.key === unit.bareKey) return { ok: true }
+  if (c.current.some((p) => p.code === unit.districtCode || p.code === unit.provinceCode || p.code === unit.parentCode)) return { ok: true }
+  const former = c.former.find((p) => unit.placeCodes.includes(p.code))
+  return former ? { ok: true, viaFormer: former } : { ok: false }
+}
+
+function formerWarning(unit: UnitRow, former: UnitRow): string {
+  return `The subject names ${former.name} (${former.code}), which ended on ${former.validTo}; ${unit.name} (${unit.code}) descends from it, so it was taken to mean that territory. The next certificate should name the units in force.`
+}
+
+function describe(c: PlaceConstraint): string {
+  const m = c.mention
+  return m.typeWord ? `${m.typeWord} ${m.key}` : m.key
+}
+
+/** Chooses the commune among `rows` that the mentions name, among the units in force on `day` (YYYY-MM-DD, Vietnam time). */
 export function chooseUnit(mentions: Mention[], rows: UnitRow[], day: string): MatchResult {
   const communes = rows.filter((r) => r.level === 'commune')
   const named = (unit: UnitRow) => mentions.filter((m) => fits(m, unit, ['commune', null]))
   // A commune named with another commune type word (`xã Mũi Né` for Phường Mũi Né: upgraded since, or
   // written loosely) stays a candidate of the lowest rank, so that it is chosen only when nothing fits better.
   const misnamed = (unit: UnitRow) => mentions.some((m) => m.key === unit.bareKey && m.level === 'commune')
-  let candidates = communes.filter((c) => existsOn(c, day))
+  const named0 = communes.filter((c) => inForceOn(c, day))
     .map((unit) => ({ unit, rank: Math.max(misnamed(unit) ? 0 : -1, ...named(unit).map((m) => rank(m) + 1)) }))
     .filter((c) => c.rank >= 0)
 
-  if (!candidates.length) {
+  if (!named0.length) {
     const elsewhen = communes.filter((c) => named(c).length > 0 || misnamed(c))
     const described = describeMentions(mentions)
     return {
       outcome: 'not_found',
       message: elsewhen.length
-        ? `The subject names ${elsewhen.map((u) => `${u.name} (${u.code})`).join(', ')}, which did not exist on ${day}, the day the certificate became valid. Send unitCode to choose the unit.`
+        ? `The subject names ${[...new Set(elsewhen.map((u) => `${u.name} (${u.code})`))].join(', ')}, which was not in force on ${day}, the day the certificate became valid. Send unitCode to choose the unit.`
         : described
           ? `No commune, ward or town found for the names in the subject (${described}). Send unitCode to choose the unit.`
           : 'The subject names no commune, ward or town. Send unitCode to choose the unit.',
     }
   }
 
-  const places = rows.filter((r) => r.level !== 'commune')
-  const districts = new Set(places.filter((p) => p.level === 'district' && mentions.some((m) => fits(m, p, ['district', 'place', null]))).map((p) => p.code))
-  const provinces = new Set(places.filter((p) => p.level === 'province' && mentions.some((m) => fits(m, p, ['province', 'place', null]))).map((p) => p.code))
-  if (districts.size) candidates = prefer(candidates, (c) => districts.has(c.unit.districtCode ?? '') || districts.has(c.unit.parentCode ?? ''))
-  if (provinces.size) candidates = prefer(candidates, (c) => provinces.has(c.unit.provinceCode ?? ''))
-  const best = Math.max(...candidates.map((c) => c.rank))
-  candidates = candidates.filter((c) => c.rank === best)
-
-  if (candidates.length === 1) {
-    const { unit, rank: r } = candidates[0]
-    return r === 0
-      ? { outcome: 'matched', unit, warning: `The subject calls the unit by another type word than ${unit.name} (${unit.code}) has; it was matched by its name.` }
-      : { outcome: 'matched', unit }
+  const constraints = placeConstraints(mentions, rows, day)
+  const warningsOf = new Map<UnitRow, string[]>()
+  const kept = named0.filter(({ unit }) => {
+    const warnings: string[] = []
+    for (const c of constraints) {
+      const s = satisfies(unit, c)
+      if (!s.ok) return false
+      if (s.viaFormer) warnings.push(formerWarning(unit, s.viaFormer))
+    }
+    warningsOf.set(unit, [...new Set(warnings)])
+    return true
+  })
+  if (!kept.length) {
+    const places = [...new Set(constraints.map(describe))].map((p) => `"${p}"`).join(', ')
+    return {
+      outcome: 'not_found',
+      message: `The subject names ${[...new Set(named0.map((c) => `${c.unit.name} (${c.unit.code})`))].join(', ')}, but none lies in ${places} as named in the same subject on ${day}. Check the certificate, or send unitCode.`,
+    }
   }
-  const list = candidates.map((c) => c.unit).sort((a, b) => a.code.localeCompare(b.code))
+  const best = Math.max(...kept.map((c) => c.rank))
+  const top = kept.filter((c) => c.rank === best)
+
+  if (top.length === 1) {
+    const { unit, rank: r } = top[0]
+    const warnings = warningsOf.get(unit) ?? []
+    if (r === 0) warnings.unshift(`The subject calls the unit by another type word than ${unit.name} (${unit.code}) has; it was matched by its name.`)
+    return { outcome: 'matched', unit, warnings }
+  }
+  const list = top.map((c) => c.unit).sort((a, b) => a.code.localeCompare(b.code))
   return {
     outcome: 'ambiguous',
-    message: `The subject fits ${list.length} units: ${list.map((u) => `${u.name} (${u.code}, under ${u.parentCode ?? 'no parent'})`).join(', ')}. Send unitCode to choose one, or put the district in the subject.`,
+    message: `The subject fits ${list.length} units: ${list.map((u) => `${u.name} (${u.code}, under ${u.parentCode ?? 'no parent'})`).join(', ')}. Send unitCode to choose one, or put the district or province in the subject.`,
     candidates: list.map((u) => ({ code: u.code, name: u.name, parentCode: u.parentCode })),
   }
+}
+
+/**
+ * What in the subject contradicts an explicitly chosen unit (in force on `day`): a commune named with a
+ * commune type word that is not this unit, or a named province or district that this unit does not lie in.
+ * Names that match no known unit are not contradictions. Returns the messages (empty: no contradiction)
+ * and the warnings for places named by a former name.
+ */
+export function explicitUnitConflicts(unit: UnitRow, mentions: Mention[], rows: UnitRow[], day: string): { conflicts: string[]; warnings: string[] } {
+  const conflicts: string[] = []
+  const warnings: string[] = []
+  const knownCommuneKeys = new Set(rows.filter((r) => r.level === 'commune').map((r) => r.bareKey))
+  for (const m of mentions) {
+    if (m.level === 'commune' && m.key !== unit.bareKey && knownCommuneKeys.has(m.key)) {
+      conflicts.push(`The subject names ${m.typeWord} "${m.key}" (in ${m.attribute}), not ${unit.name} (${unit.code}).`)
+    }
+  }
+  for (const c of placeConstraints(mentions, rows, day)) {
+    if (!c.current.length && !c.former.length) continue
+    const s = satisfies(unit, c)
+    if (!s.ok) conflicts.push(`The subject names "${describe(c)}" (in ${c.mention.attribute}), and ${unit.name} (${unit.code}) does not lie there on ${day}.`)
+    else if (s.viaFormer) warnings.push(formerWarning(unit, s.viaFormer))
+  }
+  return { conflicts: [...new Set(conflicts)], warnings: [...new Set(warnings)] }
 }
 
 function describeMentions(mentions: Mention[]): string {

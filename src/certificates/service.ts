@@ -20,7 +20,9 @@ import { inScope } from '../auth/scope.ts'
 import { HttpProblem, badRequest, duplicate, forbidden, notFound, type ProblemEntry } from '../http/problem.ts'
 import { verifyCertificate, type Certificate } from '../pki/index.ts'
 import { foldName } from '../units/names.ts'
-import { chooseUnit, lookupKeys, subjectMentions, type Kind, type Mention, type UnitRow } from './match.ts'
+import { chooseUnit, explicitUnitConflicts, type Kind, type Mention, type UnitRow } from './match.ts'
+import { lookupKeys, subjectMentions } from './subject-mentions.ts'
+import { inForceOn } from '../units/rules.ts'
 import { certificateStatus, startOfVietnamDay, vietnamDay, type CertificateStatus } from './status.ts'
 import { contractProblems, readUpload, readingProblem } from './trust-service.ts'
 import { trustStore, type TrustStore } from './trust-cache.ts'
@@ -105,6 +107,7 @@ type Prepared =
 type UnitPlace = UnitRow
 
 const UNIT_COLUMNS = {
+  id: adminUnits.id, committeeId: adminUnits.committeeId, placeCodes: adminUnits.placeCodes,
   code: adminUnits.code, name: adminUnits.name, type: adminUnits.type, level: adminUnits.level,
   parentCode: adminUnits.parentCode, districtCode: adminUnits.districtCode, provinceCode: adminUnits.provinceCode,
   bareKey: adminUnits.bareKey, validFrom: adminUnits.validFrom, validTo: adminUnits.validTo,
@@ -131,11 +134,16 @@ async function revokedSerials(db: Db, pairs: { issuerKey: string; serial: string
   return out
 }
 
-/** Units named explicitly, and the units and places whose bare keys the subjects mention: two queries at most. */
-async function loadUnits(db: Db, codes: string[], communeKeys: string[], placeKeys: string[]): Promise<{ byCode: Map<string, UnitPlace>; byKey: UnitPlace[] }> {
-  const byCode = new Map<string, UnitPlace>()
+/**
+ * Every version of the units named explicitly, and of the units and places whose bare keys the subjects
+ * mention: two queries at most. Callers pick the versions in force on each certificate's day.
+ */
+async function loadUnits(db: Db, codes: string[], communeKeys: string[], placeKeys: string[]): Promise<{ byCode: Map<string, UnitPlace[]>; byKey: UnitPlace[] }> {
+  const byCode = new Map<string, UnitPlace[]>()
   for (const part of chunks([...new Set(codes)])) {
-    for (const r of await db.select(UNIT_COLUMNS).from(adminUnits).where(inArray(adminUnits.code, part))) byCode.set(r.code, r)
+    for (const r of await db.select(UNIT_COLUMNS).from(adminUnits).where(inArray(adminUnits.code, part))) {
+      byCode.set(r.code, [...(byCode.get(r.code) ?? []), r])
+    }
   }
   const byKey: UnitPlace[] = []
   const ck = [...new Set(communeKeys)]
@@ -178,7 +186,7 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
       problems: contractProblems(result.problems),
       warnings: result.warnings.map((w) => ({ code: w.code, message: w.message })),
       path: result.ok ? result.path : [leaf],
-      mentions: item.unitCode === undefined ? subjectMentions(leaf.subjectAttributes, kind) : [],
+      mentions: subjectMentions(leaf.subjectAttributes, kind),
     }
   })
 
@@ -207,17 +215,32 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
 
     let unit: UnitPlace | null = null
     let matchedBy: 'explicit' | 'subject' = 'subject'
+    const day = vietnamDay(c.leaf.notBefore)
     if (c.item.unitCode !== undefined) {
       matchedBy = 'explicit'
-      const found = units.byCode.get(c.item.unitCode)
-      if (!found) problems.push({ code: 'unit_not_found', message: `No administrative unit has the code ${c.item.unitCode}.` })
-      else if (found.level !== 'commune') problems.push({ code: 'unit_not_found', message: `${found.name} (${found.code}) is a ${found.level}, not a commune, ward or town; certificates are recorded for commune-level units.` })
-      else unit = found
+      const versions = units.byCode.get(c.item.unitCode) ?? []
+      const found = versions.find((v) => inForceOn(v, day))
+      if (!found) {
+        problems.push({
+          code: 'unit_not_found',
+          message: versions.length
+            ? `${versions[0].name} (${c.item.unitCode}) was not in force on ${day}, the day the certificate became valid.`
+            : `No administrative unit has the code ${c.item.unitCode}.`,
+        })
+      } else if (found.level !== 'commune') problems.push({ code: 'unit_not_found', message: `${found.name} (${found.code}) is a ${found.level}, not a commune, ward or town; certificates are recorded for commune-level units.` })
+      else {
+        const { conflicts, warnings } = explicitUnitConflicts(found, c.mentions, units.byKey, day)
+        for (const message of conflicts) problems.push({ code: 'unit_mismatch', message })
+        for (const message of warnings) c.warnings.push({ code: 'former_unit_named', message })
+        unit = found
+      }
     } else {
-      const match = chooseUnit(c.mentions, units.byKey, vietnamDay(c.leaf.notBefore))
+      const match = chooseUnit(c.mentions, units.byKey, day)
       if (match.outcome === 'matched') {
         unit = match.unit
-        if (match.warning) c.warnings.push({ code: 'unit_type_differs', message: match.warning })
+        for (const message of match.warnings) {
+          c.warnings.push({ code: message.startsWith('The subject calls') ? 'unit_type_differs' : 'former_unit_named', message })
+        }
       }
       else if (match.outcome === 'not_found') problems.push({ code: 'unit_not_found', message: match.message })
       else problems.push({ code: 'unit_ambiguous', message: match.message, candidates: match.candidates })
@@ -245,6 +268,8 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
         notBefore: leaf.notBefore,
         notAfter: leaf.notAfter,
         unitCode: unit!.code,
+        unitId: unit!.id,
+        committeeId: unit!.committeeId,
         kind: c.kind,
         device: c.item.device ?? null,
         keyAlgorithm: leaf.keyAlgorithm,
@@ -281,19 +306,19 @@ async function insertMany(tx: Tx, actor: Actor, rows: (typeof certificates.$infe
   const payload = JSON.stringify(rows.map((v) => ({
     fp: v.fingerprintSha256, der: v.der.toString('base64'), serial: v.serialNumber, subject: v.subject, subject_dn: v.subjectDn,
     issuer_dn: v.issuerDn, issuer_key: v.issuerKey, not_before: (v.notBefore as Date).toISOString(), not_after: (v.notAfter as Date).toISOString(),
-    unit_code: v.unitCode, kind: v.kind, device: v.device ?? null, key_algorithm: v.keyAlgorithm, key_size: v.keySize,
+    unit_code: v.unitCode, unit_id: v.unitId, committee_id: v.committeeId, kind: v.kind, device: v.device ?? null, key_algorithm: v.keyAlgorithm, key_size: v.keySize,
     signature_algorithm: v.signatureAlgorithm, matched_by: v.matchedBy, warnings: v.warnings ?? [],
   })))
   return queryRows<{ id: string; fp: string; created_at: string }>(tx, sql`
     with input as (
       select * from jsonb_to_recordset(${payload}::jsonb) as r(
         fp text, der text, serial text, subject jsonb, subject_dn text, issuer_dn text, issuer_key text,
-        not_before timestamptz, not_after timestamptz, unit_code text, kind text, device text, key_algorithm text,
+        not_before timestamptz, not_after timestamptz, unit_code text, unit_id integer, committee_id integer, kind text, device text, key_algorithm text,
         key_size integer, signature_algorithm text, matched_by text, warnings jsonb)
     ), inserted as (
       insert into certificates (fingerprint_sha256, der, serial_number, subject, subject_dn, issuer_dn, issuer_key, not_before,
-        not_after, unit_code, kind, device, key_algorithm, key_size, signature_algorithm, matched_by, warnings)
-      select fp, decode(der, 'base64'), serial, subject, subject_dn, issuer_dn, issuer_key, not_before, not_after, unit_code, kind,
+        not_after, unit_code, unit_id, committee_id, kind, device, key_algorithm, key_size, signature_algorithm, matched_by, warnings)
+      select fp, decode(der, 'base64'), serial, subject, subject_dn, issuer_dn, issuer_key, not_before, not_after, unit_code, unit_id, committee_id, kind,
         device, key_algorithm, key_size, signature_algorithm, matched_by, warnings
       from input
       on conflict (fingerprint_sha256) do nothing
@@ -526,9 +551,8 @@ export async function revokeCertificate(db: Db, actor: Actor, id: string, input:
   const row = await db.transaction(async (tx) => {
     const current = await findRow(tx, id)
     if (!current) throw notFound(`No certificate has the id ${id}.`)
-    const [unit] = await tx.select({ code: adminUnits.code, districtCode: adminUnits.districtCode, provinceCode: adminUnits.provinceCode })
-      .from(adminUnits).where(eq(adminUnits.code, current.unitCode)).limit(1)
-    if (!inScope(actor, unit ?? { code: current.unitCode, districtCode: null, provinceCode: null })) {
+    const [unit] = await tx.select({ placeCodes: adminUnits.placeCodes }).from(adminUnits).where(eq(adminUnits.id, current.unitId)).limit(1)
+    if (!inScope(actor, unit ?? { placeCodes: [] })) {
       throw forbidden(`The certificate belongs to unit ${current.unitCode}, which is outside this token's scope; nothing was changed.`)
     }
     const [updated] = await tx.update(certificates).set({ revokedAt, revocationReason: reason })

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { loadConfig } from '../config.ts'
 import { openPreparedDatabase } from '../db/startup.ts'
-import { importUnits } from '../units/service.ts'
+import { importUnits } from '../units/import.ts'
 import { SYSTEM_ACTOR } from '../auth/actor.ts'
 import { HttpProblem } from '../http/problem.ts'
 

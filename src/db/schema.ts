@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
-  pgTable, text, integer, timestamp, date, jsonb, uuid, bigserial, customType, index, uniqueIndex, primaryKey, check,
+  pgTable, text, integer, serial, timestamp, date, jsonb, uuid, bigserial, customType, index, unique, uniqueIndex, primaryKey, check,
 } from 'drizzle-orm/pg-core'
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -10,8 +10,13 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
+/**
+ * One version of an administrative unit: a code names different units at different times (GSO reuses codes),
+ * so a unit is its code plus its validity. Versions of one code never overlap.
+ */
 export const adminUnits = pgTable('admin_units', {
-  code: text('code').primaryKey(),
+  id: serial('id').primaryKey(),
+  code: text('code').notNull(),
   name: text('name').notNull(),
   /** The name folded for search and matching: see units/names.ts. */
   nameKey: text('name_key').notNull(),
@@ -19,18 +24,43 @@ export const adminUnits = pgTable('admin_units', {
   bareKey: text('bare_key').notNull(),
   type: text('type').notNull(),
   level: text('level').notNull(),
+  /** The parent's code: the parent is that code's version in force on the same day. */
   parentCode: text('parent_code'),
-  /** Denormalised ancestors, recomputed after every import; they make coverage and scope checks single-table filters. */
+  /** Denormalised ancestor codes, recomputed after every import; they make "under" a single-table filter. */
   districtCode: text('district_code'),
   provinceCode: text('province_code'),
   validFrom: date('valid_from', { mode: 'string' }),
   validTo: date('valid_to', { mode: 'string' }),
+  /**
+   * The first version of the chain of `unchanged` lineage this version belongs to: versions with the same
+   * committee are one People's Committee going on, so a certificate of one covers the others.
+   */
+  committeeId: integer('committee_id').notNull().default(0),
+  /**
+   * The codes a registrar scope may name to reach this version: its own code and ancestors, and those of
+   * every version it descends from through lineage (a token scoped to a former province keeps its territory).
+   */
+  placeCodes: text('place_codes').array().notNull().default(sql`'{}'::text[]`),
 }, (t) => [
+  unique('admin_units_code_from_key').on(t.code, t.validFrom).nullsNotDistinct(),
   index('admin_units_parent_idx').on(t.parentCode),
   index('admin_units_district_idx').on(t.districtCode),
   index('admin_units_province_level_idx').on(t.provinceCode, t.level),
   index('admin_units_bare_key_idx').on(t.bareKey),
+  index('admin_units_committee_idx').on(t.committeeId),
   check('admin_units_level_check', sql`${t.level} in ('province','district','commune')`),
+  check('admin_units_validity_check', sql`${t.validFrom} is null or ${t.validTo} is null or ${t.validFrom} <= ${t.validTo}`),
+])
+
+/** Old version → new version, with how much of the old unit went into the new one. */
+export const unitLineage = pgTable('unit_lineage', {
+  oldId: integer('old_id').notNull().references(() => adminUnits.id),
+  newId: integer('new_id').notNull().references(() => adminUnits.id),
+  share: text('share').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.oldId, t.newId] }),
+  index('unit_lineage_new_idx').on(t.newId),
+  check('unit_lineage_share_check', sql`${t.share} in ('whole','part','unchanged')`),
 ])
 
 export const apiTokens = pgTable('api_tokens', {
@@ -85,7 +115,11 @@ export const certificates = pgTable('certificates', {
   issuerKey: text('issuer_key').notNull(),
   notBefore: tstz('not_before').notNull(),
   notAfter: tstz('not_after').notNull(),
-  unitCode: text('unit_code').notNull().references(() => adminUnits.code),
+  unitCode: text('unit_code').notNull(),
+  /** The unit version in force on the certificate's notBefore that it was recorded for. */
+  unitId: integer('unit_id').notNull().references(() => adminUnits.id),
+  /** The unit version's committee (see adminUnits.committeeId), kept here so coverage reads one index. */
+  committeeId: integer('committee_id').notNull(),
   kind: text('kind').notNull(),
   device: text('device'),
   keyAlgorithm: text('key_algorithm').notNull(),
@@ -100,9 +134,11 @@ export const certificates = pgTable('certificates', {
   uniqueIndex('certificates_fingerprint_idx').on(t.fingerprintSha256),
   // Coverage asks, per unit and kind, for a certificate valid at a moment: every column it reads is in the key,
   // so PostgreSQL answers from the index alone.
-  index('certificates_coverage_idx').on(t.unitCode, t.kind, t.notAfter, t.notBefore, t.revokedAt),
+  index('certificates_coverage_idx').on(t.committeeId, t.kind, t.notAfter, t.notBefore, t.revokedAt),
   // The timeline and the expiring list scan by kind and end date.
-  index('certificates_kind_not_after_idx').on(t.kind, t.notAfter, t.unitCode, t.notBefore, t.revokedAt, t.id),
+  index('certificates_kind_not_after_idx').on(t.kind, t.notAfter, t.committeeId, t.notBefore, t.revokedAt, t.id),
+  index('certificates_unit_idx').on(t.unitId),
+  index('certificates_unit_code_idx').on(t.unitCode),
   // Listing pages newest first.
   index('certificates_created_idx').on(t.createdAt, t.id),
   index('certificates_issuer_serial_idx').on(t.issuerKey, t.serialNumber),
@@ -130,7 +166,9 @@ export const crlEntries = pgTable('crl_entries', {
 }, (t) => [primaryKey({ columns: [t.issuerKey, t.serialNumber] })])
 
 export const signingActivity = pgTable('signing_activity', {
-  unitCode: text('unit_code').notNull().references(() => adminUnits.code),
+  unitCode: text('unit_code').notNull(),
+  /** The version of unitCode in force at the month's end (or, for a unit that ended during the month, its last). */
+  unitId: integer('unit_id').notNull().references(() => adminUnits.id),
   /** First day of the month. */
   month: date('month', { mode: 'string' }).notNull(),
   documentsSigned: integer('documents_signed').notNull(),
@@ -138,5 +176,6 @@ export const signingActivity = pgTable('signing_activity', {
 }, (t) => [
   primaryKey({ columns: [t.unitCode, t.month] }),
   index('signing_activity_month_idx').on(t.month),
+  index('signing_activity_unit_idx').on(t.unitId),
   check('signing_activity_documents_check', sql`${t.documentsSigned} >= 0`),
 ])

@@ -20,7 +20,8 @@ export async function openPreparedDatabase(config: Config, log: (msg: string) =>
   const database = await openDatabase(options)
   try {
     await prepareDatabase(database, options, async (db) => {
-      if (config.seed !== 'none' && (await seedIfEmpty(db))) log('Loaded the seed: Bình Thuận (GSO 60) as of 2017-12-31, 127 commune-level units.')
+      const loaded = config.seed === 'none' ? null : await seedIfEmpty(db, config.seed)
+      if (loaded) log(`Loaded the seed: ${loaded}.`)
       if (config.adminToken) await ensureAdminToken(db, config.adminToken)
     })
   } catch (err) {

@@ -65,7 +65,7 @@ export const malformed = (detail: string, extra?: Record<string, unknown>) => ne
 export const unauthorized = (detail = 'A valid token is required: send "Authorization: Bearer <token>".') =>
   new HttpProblem(401, 'unauthorized', detail)
 export const forbidden = (detail: string) => new HttpProblem(403, 'forbidden', detail)
-export const notFound = (detail: string) => new HttpProblem(404, 'not_found', detail)
+export const notFound = (detail: string, extra?: Record<string, unknown>) => new HttpProblem(404, 'not_found', detail, extra)
 export const duplicate = (detail: string, existingId: string) => new HttpProblem(409, 'duplicate', detail, { existingId })
 export const unprocessable = (detail: string, problems: ProblemEntry[], code = 'unprocessable') =>
   new HttpProblem(422, code, detail, { problems })

@@ -5,8 +5,9 @@
 
 const VN_OFFSET_MS = 7 * 3600 * 1000
 
+/** A real calendar day `YYYY-MM-DD` between the years 1900 and 2100. */
 export function isDay(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
+  if (!/^(19\d\d|20\d\d|2100)-\d{2}-\d{2}$/.test(value)) return false
   const d = new Date(`${value}T00:00:00Z`)
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value)
 }

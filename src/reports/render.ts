@@ -9,7 +9,8 @@ export const CSV_COLUMNS = [
 /**
  * The report as one CSV table, UTF-8 with a byte-order mark so that spreadsheet programs keep the
  * Vietnamese text. `row` tells the rows apart: `total` (the parent; as_of, reached_100_at and note filled),
- * `district` (one per district), `uncovered` (one per commune-level unit without a certificate).
+ * `province`, `district` or `type` (one per group of the report, see groupBy), `uncovered` (one per
+ * commune-level unit without a certificate).
  * Numbers are plain (percent with a dot and two decimals) so that the file parses everywhere.
  */
 export function reportCsv(report: MinistryReport): string {
@@ -19,8 +20,8 @@ export function reportCsv(report: MinistryReport): string {
     report.coverage.percent.toFixed(2), report.documentsSigned, report.estimatedSavingsVnd, report.asOf, report.reached100At ?? '',
     report.demonstration ? 'DỮ LIỆU MINH HỌA / demonstration data' : '',
   ])
-  for (const d of report.districts) {
-    lines.push(['district', d.code, d.name, '', report.parent.code ?? '', d.total, d.covered, d.percent.toFixed(2), d.documentsSigned, d.estimatedSavingsVnd, '', '', ''])
+  for (const d of report.groups) {
+    lines.push([report.groupBy, d.code, groupName(report, d), '', report.parent.code ?? '', d.total, d.covered, d.percent.toFixed(2), d.documentsSigned, d.estimatedSavingsVnd, '', '', ''])
   }
   for (const u of report.uncovered) {
     lines.push(['uncovered', u.code, u.name, u.type, u.parentCode ?? '', '', '', '', '', '', '', '', ''])
@@ -29,6 +30,23 @@ export function reportCsv(report: MinistryReport): string {
 }
 
 const TYPE_LABELS: Record<string, string> = { xa: 'Xã', phuong: 'Phường', thi_tran: 'Thị trấn', dac_khu: 'Đặc khu' }
+
+const GROUP_HEADINGS = { province: 'Tỉnh, thành phố', district: 'Đơn vị cấp huyện', type: 'Loại đơn vị cấp xã' } as const
+
+function groupName(report: MinistryReport, group: { code: string; name: string }): string {
+  return report.groupBy === 'type' ? TYPE_LABELS[group.code] ?? group.name : group.name
+}
+
+/** Which administrative structure the year's months were counted on, in words. */
+export function structureNote(report: MinistryReport): string {
+  const three = report.months.filter((m) => m.structure === 'districts').map((m) => m.month)
+  const two = report.months.filter((m) => m.structure === 'provinces').map((m) => m.month)
+  const span = (list: string[]) => list.length === 1 ? `tháng ${formatMonthVn(list[0])}` : `tháng ${formatMonthVn(list[0])}–${formatMonthVn(list[list.length - 1])}`
+  const parts: string[] = []
+  if (three.length) parts.push(`${span(three)}: theo địa giới ba cấp (tỉnh, huyện, xã) trước ngày 01/7/2025`)
+  if (two.length) parts.push(`${span(two)}: theo địa giới hai cấp (tỉnh, xã) từ ngày 01/7/2025`)
+  return parts.length ? `Số liệu mỗi tháng tính theo đơn vị hành chính tại cuối tháng đó — ${parts.join('; ')}.` : ''
+}
 
 /** "hơn 1,5 tỷ đồng" when the amount is above its one-decimal floor, else "1,5 tỷ đồng". */
 export function headlineSavings(vnd: number): string {
@@ -64,14 +82,14 @@ const STYLE = `
 export function reportHtml(report: MinistryReport): string {
   const e = escapeHtml
   const cov = report.coverage
-  const rows = report.districts.map((d) => `
-      <tr><td>${e(d.code)}</td><td>${e(d.name)}</td><td class="n">${formatInteger(d.total)}</td><td class="n">${formatInteger(d.covered)}</td>
+  const rows = report.groups.map((d) => `
+      <tr><td>${e(report.groupBy === 'type' ? '' : d.code)}</td><td>${e(groupName(report, d))}</td><td class="n">${formatInteger(d.total)}</td><td class="n">${formatInteger(d.covered)}</td>
         <td class="n">${formatPercent(d.percent)}</td><td class="n">${formatInteger(d.documentsSigned)}</td><td class="n">${formatInteger(d.estimatedSavingsVnd)}</td></tr>`).join('')
   const types = Object.entries(cov.byType).map(([type, c]) =>
     `<li>${e(TYPE_LABELS[type] ?? type)}: ${formatInteger(c.covered)}/${formatInteger(c.total)}</li>`).join('')
   const uncovered = report.uncovered.length
     ? `<table><thead><tr><th>Mã</th><th>Tên đơn vị</th><th>Loại</th><th>Thuộc</th></tr></thead><tbody>${report.uncovered.map((u) =>
-      `<tr><td>${e(u.code)}</td><td>${e(u.name)}</td><td>${e(TYPE_LABELS[u.type] ?? u.type)}</td><td>${e(report.districts.find((d) => d.code === u.parentCode)?.name ?? u.parentCode ?? '')}</td></tr>`).join('')}</tbody></table>`
+      `<tr><td>${e(u.code)}</td><td>${e(u.name)}</td><td>${e(TYPE_LABELS[u.type] ?? u.type)}</td><td>${e(report.groups.find((d) => d.code === u.parentCode)?.name ?? u.parentCode ?? '')}</td></tr>`).join('')}</tbody></table>`
     : '<p>Không có: tất cả đơn vị hành chính cấp xã đều đã có chứng thư số còn hiệu lực.</p>'
   const params = report.assumptions.parameters.map((p) => `
       <tr><td>${e(PARAMETER_LABELS[p.name] ?? p.name)}</td><td class="n">${formatInteger(p.valueVnd)}</td>
@@ -93,6 +111,7 @@ export function reportHtml(report: MinistryReport): string {
   <div>${e(report.parent.name)}</div>
   <h1>Báo cáo triển khai chữ ký số cho Ủy ban nhân dân cấp xã năm ${e(report.year)}</h1>
   <div class="sub">Số liệu chứng thư số tính đến hết ngày ${e(formatDayVn(report.asOf))}; văn bản ký số năm ${e(report.year)}</div>
+  ${report.asOf < '2025-07-01' ? `<div class="sub">Báo cáo theo địa giới hành chính tại ngày ${e(formatDayVn(report.asOf))}, trước khi sắp xếp đơn vị hành chính ngày 01/7/2025.</div>` : ''}
 </header>
 ${report.demonstration ? '<div class="demo">DỮ LIỆU MINH HỌA — các chứng thư số do CA minh họa của Kyso cấp, không phải chứng thư số thật; số liệu từng đơn vị chỉ mang tính minh họa.</div>' : ''}
 <section class="headline">
@@ -105,7 +124,7 @@ ${report.demonstration ? '<div class="demo">DỮ LIỆU MINH HỌA — các ch�
 <p>Tính đến hết ngày ${e(formatDayVn(report.asOf))}, ${formatInteger(cov.covered)} trên ${formatInteger(cov.total)} đơn vị hành chính cấp xã (${formatPercent(cov.percent)}) có chứng thư số tổ chức còn hiệu lực, chưa bị thu hồi.</p>
 <ul>${types}</ul>
 <table>
-  <thead><tr><th>Mã</th><th>Đơn vị cấp huyện</th><th>Số đơn vị cấp xã</th><th>Đã có chứng thư số</th><th>Tỷ lệ</th><th>Văn bản đã ký số</th><th>Tiết kiệm ước tính (đồng)</th></tr></thead>
+  <thead><tr><th>Mã</th><th>${GROUP_HEADINGS[report.groupBy]}</th><th>Số đơn vị cấp xã</th><th>Đã có chứng thư số</th><th>Tỷ lệ</th><th>Văn bản đã ký số</th><th>Tiết kiệm ước tính (đồng)</th></tr></thead>
   <tbody>${rows}
   </tbody>
   <tfoot><tr><td></td><td>Tổng cộng</td><td class="n">${formatInteger(cov.total)}</td><td class="n">${formatInteger(cov.covered)}</td><td class="n">${formatPercent(cov.percent)}</td>
@@ -117,6 +136,7 @@ ${uncovered}
 
 <h2>3. Văn bản ký số và chi phí tiết kiệm ước tính</h2>
 <p>Năm ${e(report.year)}: ${formatInteger(report.documentsSigned)} văn bản được ký số và gửi điện tử. Với ${formatInteger(report.costPerDocumentVnd)} đồng tiết kiệm cho mỗi văn bản, chi phí tiết kiệm ước tính là <strong>${formatInteger(report.estimatedSavingsVnd)} đồng</strong> (${e(formatTy(report.estimatedSavingsVnd))} đồng).</p>
+<p class="note">${e(structureNote(report))}</p>
 <p class="note">Công thức: tiết kiệm = số văn bản × (giấy, in ấn + bưu phí + thời gian cán bộ). ${e(report.assumptions.reference.note)}</p>
 <table>
   <thead><tr><th>Thông số</th><th>Đồng/văn bản</th><th>Nguồn</th><th>Ghi chú</th></tr></thead>

@@ -18,10 +18,16 @@ const MinistryReportSchema = Type.Object({
     byType: Type.Object({}, { additionalProperties: Counts }),
   }, { description: 'Organisation-certificate coverage of the commune-level units at asOf' }),
   reached100At: Type.Union([Type.String(), Type.Null()], { description: 'The first month (YYYY-MM) of the year whose end found every unit covered, or null' }),
-  districts: Type.Array(Type.Object({
-    code: Type.String(), name: Type.String(), total: Type.Integer(), covered: Type.Integer(), percent: Type.Number(),
-    documentsSigned: Type.Integer(), estimatedSavingsVnd: Type.Integer(),
-  })),
+  groupBy: StringEnum(['province', 'district', 'type'] as const, {
+    description: 'What groups holds: provinces for the whole country; districts where the structure on asOf has them; commune-level types where it has none (from 2025-07-01)',
+  }),
+  groups: Type.Array(Type.Ref('ReportGroup')),
+  districts: Type.Array(Type.Ref('ReportGroup'), { description: 'The district rows; empty where the structure on asOf has no districts' }),
+  months: Type.Array(Type.Object({
+    month: Type.String(),
+    structure: StringEnum(['districts', 'provinces'] as const),
+    documentsSigned: Type.Integer(),
+  }), { description: 'Each month of the year so far, with the structure its activity was counted under (the units in force at the month\'s end)' }),
   uncovered: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), type: Type.String(), parentCode: Type.Union([Type.String(), Type.Null()]) })),
   documentsSigned: Type.Integer({ description: 'Documents signed in the year\'s months' }),
   costPerDocumentVnd: Type.Integer(),
@@ -30,7 +36,13 @@ const MinistryReportSchema = Type.Object({
   demonstration: Type.Boolean({ description: 'True when this database holds the demonstration data of `npm run demo`' }),
 }, { $id: 'MinistryReport' })
 
-export const reportSchemas = [MinistryReportSchema]
+const ReportGroupSchema = Type.Object({
+  code: Type.String({ description: 'GSO code, or the commune type (xa, phuong, thi_tran, dac_khu) when groupBy is type' }),
+  name: Type.String(), total: Type.Integer(), covered: Type.Integer(), percent: Type.Number(),
+  documentsSigned: Type.Integer(), estimatedSavingsVnd: Type.Integer(),
+}, { $id: 'ReportGroup' })
+
+export const reportSchemas = [ReportGroupSchema, MinistryReportSchema]
 
 export default async function reportRoutes(app: App, { db }: RouteDeps) {
   app.get('/v1/reports/ministry', {
@@ -38,7 +50,7 @@ export default async function reportRoutes(app: App, { db }: RouteDeps) {
     schema: {
       tags: ['reports'],
       summary: 'The report to the Ministry for a year',
-      description: `Organisation-certificate coverage of the commune-level units under \`parent\` (the whole country when absent) at the end of the year's last day (for the current year: the end of today), the first month-end of the year at 100%, the units without a certificate, documents signed in the year and the savings estimate with its assumptions, per district. \`format\`: \`json\` (default); \`csv\`: one UTF-8 table with a byte-order mark, columns ${CSV_COLUMNS.join(',')}, \`row\` = total | district | uncovered, sent as an attachment; \`html\`: a printable page in Vietnamese with no external assets. The savings parameters may be overridden as in \`GET /v1/savings\`.`,
+      description: `Organisation-certificate coverage of the commune-level units under \`parent\` (the whole country when absent) at the end of the year's last day (for the current year: the end of today), the first month-end of the year at 100%, the units without a certificate, documents signed in the year and the savings estimate with its assumptions, per province (whole country), per district (where the structure at the year's end has districts) or per commune type (where it has none); each month counts under the structure of its own end. A year that has not begun is 400. \`format\`: \`json\` (default); \`csv\`: one UTF-8 table with a byte-order mark, columns ${CSV_COLUMNS.join(',')}, \`row\` = total | province | district | type | uncovered, sent as an attachment; \`html\`: a printable page in Vietnamese with no external assets. The savings parameters may be overridden as in \`GET /v1/savings\`.`,
       querystring: Type.Object({
         year: Type.Integer({ minimum: 2000, maximum: 2100 }),
         parent: Type.Optional(UnitCode('A province or district; absent: the whole country')),

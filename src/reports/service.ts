@@ -1,12 +1,16 @@
 import { sql } from 'drizzle-orm'
 import type { Tx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
-import { coverageOn, coverageTimeline, percentOf, resolveParent, type CoverageResult } from '../coverage/service.ts'
-import { savingsFor, type SavingsResult } from '../savings/service.ts'
+import { badRequest } from '../http/problem.ts'
+import { areaForRange } from '../coverage/area.ts'
+import { percentOf } from '../coverage/kinds.ts'
+import { coverageOn, type CoverageResult, type GroupCount } from '../coverage/snapshot.ts'
+import { coverageTimeline } from '../coverage/timeline.ts'
+import { savingsFor, type DocumentsRow, type SavingsResult } from '../savings/service.ts'
 import type { SavingsParameters } from '../savings/model.ts'
 import { thisMonthVn, todayVn } from '../lib/dates.ts'
 
-export type DistrictRow = {
+export type GroupRow = {
   code: string
   name: string
   total: number
@@ -16,6 +20,9 @@ export type DistrictRow = {
   estimatedSavingsVnd: number
 }
 
+/** What the report's rows are: provinces nationally, districts where the structure of asOf has them, else commune types. */
+export type GroupBy = 'province' | 'district' | 'type'
+
 export type MinistryReport = {
   title: string
   year: number
@@ -24,61 +31,80 @@ export type MinistryReport = {
   parent: { code: string | null; name: string }
   coverage: { total: number; covered: number; percent: number; byType: CoverageResult['byType'] }
   reached100At: string | null
-  districts: DistrictRow[]
+  groupBy: GroupBy
+  groups: GroupRow[]
+  /** The district rows (empty where asOf has no districts): kept for readers of the earlier report. */
+  districts: GroupRow[]
   uncovered: CoverageResult['uncovered']
   documentsSigned: number
   costPerDocumentVnd: number
   estimatedSavingsVnd: number
+  months: SavingsResult['byMonth']
   assumptions: SavingsResult['assumptions']
   demonstration: boolean
+}
+
+function joinGroups(coverage: GroupCount[], documents: DocumentsRow[]): GroupRow[] {
+  const byCode = new Map<string, GroupRow>()
+  for (const g of coverage) byCode.set(g.code, { ...g, documentsSigned: 0, estimatedSavingsVnd: 0 })
+  for (const d of documents) {
+    const row = byCode.get(d.code) ?? { code: d.code, name: d.name, total: 0, covered: 0, percent: percentOf(0, 0), documentsSigned: 0, estimatedSavingsVnd: 0 }
+    row.documentsSigned = d.documentsSigned
+    row.estimatedSavingsVnd = d.estimatedSavingsVnd
+    byCode.set(d.code, row)
+  }
+  return [...byCode.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
 }
 
 /**
  * The report to the Ministry for a year: organisation-certificate coverage at the end of the year's
  * last day (for the current year: at the end of today), the first month-end of the year at 100%,
- * documents signed and savings over the year's months (up to the current month), per district.
+ * documents signed and savings over the year's months up to the current one, each on the structure
+ * of its own date. A future year has nothing to report yet: 400.
  */
 export async function ministryReport(db: Tx, options: { year: number; parent?: string | null; parameters?: SavingsParameters; now?: Date }): Promise<MinistryReport> {
   const { year } = options
   const now = options.now ?? new Date()
-  const parent = await resolveParent(db, options.parent)
-  const yearEnd = `${year}-12-31`
   const today = todayVn(now)
+  if (`${year}-01-01` > today) throw badRequest(`The year ${year} has not begun; a report covers a year up to today (${today}).`)
+  const yearEnd = `${year}-12-31`
   const asOf = yearEnd < today ? yearEnd : today
   const lastMonth = `${year}-12` < thisMonthVn(now) ? `${year}-12` : thisMonthVn(now)
-  const months = lastMonth >= `${year}-01` ? { from: `${year}-01`, to: lastMonth } : null
+  const area = await areaForRange(db, { parent: options.parent }, `${year}-01`, asOf.slice(0, 7))
 
   // Independent statements: on a pool they run side by side.
   const [coverage, timeline, savings, demonstration] = await Promise.all([
-    coverageOn(db, { asOf, parent, kind: 'organization' }),
-    months ? coverageTimeline(db, { ...months, parent, kind: 'organization' }) : Promise.resolve(null),
-    savingsFor(db, { from: `${year}-01`, to: `${year}-12`, parent, parameters: options.parameters }),
+    coverageOn(db, { asOf, area, kind: 'organization' }),
+    coverageTimeline(db, { from: `${year}-01`, to: lastMonth, area, kind: 'organization' }),
+    savingsFor(db, { from: `${year}-01`, to: lastMonth, area, parameters: options.parameters }),
     holdsDemonstration(db),
   ])
 
-  const byCode = new Map<string, DistrictRow>()
-  for (const d of coverage.byDistrict) byCode.set(d.code, { ...d, documentsSigned: 0, estimatedSavingsVnd: 0 })
-  for (const s of savings.byDistrict) {
-    const row = byCode.get(s.code) ?? { code: s.code, name: s.name, total: 0, covered: 0, percent: percentOf(0, 0), documentsSigned: 0, estimatedSavingsVnd: 0 }
-    row.documentsSigned = s.documentsSigned
-    row.estimatedSavingsVnd = s.estimatedSavingsVnd
-    byCode.set(s.code, row)
-  }
-  const districts = [...byCode.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+  const typeCoverage = Object.entries(coverage.byType)
+    .filter(([, t]) => t.total > 0)
+    .map(([code, t]) => ({ code, name: code, total: t.total, covered: t.covered, percent: percentOf(t.covered, t.total) }))
+  const groupBy: GroupBy = area.code === null ? 'province' : coverage.byDistrict.length ? 'district' : 'type'
+  const districts = joinGroups(coverage.byDistrict, coverage.byDistrict.length ? savings.byDistrict : [])
+  const groups = groupBy === 'province' ? joinGroups(coverage.byProvince ?? [], savings.byProvince)
+    : groupBy === 'district' ? districts
+      : joinGroups(typeCoverage, savings.byType)
 
   return {
-    title: `Báo cáo triển khai chữ ký số cho UBND cấp xã năm ${year} — ${parent.name}`,
+    title: `Báo cáo triển khai chữ ký số cho UBND cấp xã năm ${year} — ${area.name}`,
     year,
     asOf,
     generatedAt: now.toISOString(),
     parent: coverage.parent,
     coverage: { total: coverage.total, covered: coverage.covered, percent: coverage.percent, byType: coverage.byType },
-    reached100At: timeline?.reached100At ?? null,
+    reached100At: timeline.reached100At,
+    groupBy,
+    groups,
     districts,
     uncovered: coverage.uncovered,
     documentsSigned: savings.documentsSigned,
     costPerDocumentVnd: savings.costPerDocumentVnd,
     estimatedSavingsVnd: savings.estimatedSavingsVnd,
+    months: savings.byMonth,
     assumptions: savings.assumptions,
     demonstration,
   }

@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import type { App, RouteDeps } from '../http/types.ts'
-import { MonthString, UnitCode, errors } from '../http/schemas.ts'
-import { resolveParent } from '../coverage/service.ts'
+import { MonthString, StringEnum, UnitCode, errors } from '../http/schemas.ts'
+import { areaForRange } from '../coverage/area.ts'
 import { thisMonthVn } from '../lib/dates.ts'
 import { COMPONENTS, DEFAULT_COST_PER_DOCUMENT_VND, FORMULA } from './model.ts'
 import { savingsFor } from './service.ts'
@@ -38,13 +38,22 @@ const SavingsSchema = Type.Object({
   documentsSigned: Type.Integer(),
   costPerDocumentVnd: Type.Integer(),
   estimatedSavingsVnd: Type.Integer(),
-  byDistrict: Type.Array(Type.Object({
-    code: Type.String(), name: Type.String(), documentsSigned: Type.Integer(), estimatedSavingsVnd: Type.Integer(),
-  }), { description: 'Districts with recorded activity in the range, by code' }),
+  byProvince: Type.Array(Type.Ref('DocumentsRow'), { description: 'Provinces with recorded activity, each month under the province of its month end, by code' }),
+  byDistrict: Type.Array(Type.Ref('DocumentsRow'), { description: 'Districts with recorded activity in months that had districts (before 2025-07-01), by code' }),
+  byType: Type.Array(Type.Ref('DocumentsRow'), { description: 'Per commune-level type (code and name are the type: xa, phuong, thi_tran, dac_khu), over the whole range' }),
+  byMonth: Type.Array(Type.Object({
+    month: Type.String(),
+    structure: StringEnum(['districts', 'provinces'] as const, { description: 'districts: the month end had districts (three levels); provinces: communes directly under provinces (from 2025-07-01)' }),
+    documentsSigned: Type.Integer(),
+  }), { description: 'Every month of the range, with the structure its activity was counted under' }),
   assumptions: Type.Ref('SavingsAssumptions'),
 }, { $id: 'Savings' })
 
-export const savingsSchemas = [AssumptionsSchema, SavingsSchema]
+const DocumentsRowSchema = Type.Object({
+  code: Type.String(), name: Type.String(), documentsSigned: Type.Integer(), estimatedSavingsVnd: Type.Integer(),
+}, { $id: 'DocumentsRow' })
+
+export const savingsSchemas = [AssumptionsSchema, DocumentsRowSchema, SavingsSchema]
 
 export default async function savingsRoutes(app: App, { db }: RouteDeps) {
   app.get('/v1/savings', {
@@ -52,19 +61,20 @@ export default async function savingsRoutes(app: App, { db }: RouteDeps) {
     schema: {
       tags: ['activity'],
       summary: 'Estimated savings from documents signed electronically',
-      description: `Documents signed by the commune-level units under \`parent\` (whole country when absent) from \`from\` to \`to\` (months, both included; at most 240), and the savings estimated by the model: ${FORMULA}. Defaults: paperVnd ${COMPONENTS[0].defaultVnd}, postageVnd ${COMPONENTS[1].defaultVnd}, staffTimeVnd ${COMPONENTS[2].defaultVnd} đồng per document (all three are assumptions; see docs/savings-model.md). Every parameter in force is echoed in \`assumptions.parameters\` with its source; overridden ones carry \`overridden: true\`. \`to\` defaults to the current month, \`from\` to January of \`to\`'s year.`,
+      description: `Documents signed by the commune-level units under \`parent\` (whole country when absent; or, with \`successorsOf\`, the units descending from a former unit) from \`from\` to \`to\` (months, both included; at most 240), and the savings estimated by the model: ${FORMULA}. Defaults: paperVnd ${COMPONENTS[0].defaultVnd}, postageVnd ${COMPONENTS[1].defaultVnd}, staffTimeVnd ${COMPONENTS[2].defaultVnd} đồng per document (all three are assumptions; see docs/savings-model.md). Every parameter in force is echoed in \`assumptions.parameters\` with its source; overridden ones carry \`overridden: true\`. \`to\` defaults to the current month, \`from\` to January of \`to\`'s year. Each month's activity counts under the parent as it stood at that month's end; \`parent\` itself is taken as it stands at the end of the range (or at its start, if it ended within the range).`,
       querystring: Type.Object({
         from: Type.Optional(MonthString('First month')),
         to: Type.Optional(MonthString('Last month')),
         parent: Type.Optional(UnitCode('A province or district; absent: the whole country')),
+        successorsOf: Type.Optional(UnitCode('Instead of parent: the territory of a former province or district, followed through lineage')),
         ...ModelOverrides,
       }, { additionalProperties: false }),
       response: { 200: Type.Ref('Savings'), ...errors(400, 401, 404, 503) },
     },
   }, async (request) => {
-    const { parent, from: f, to: t, ...parameters } = request.query
+    const { parent, successorsOf, from: f, to: t, ...parameters } = request.query
     const to = t ?? thisMonthVn()
     const from = f ?? `${to.slice(0, 4)}-01`
-    return savingsFor(db, { from, to, parent: await resolveParent(db, parent), parameters })
+    return savingsFor(db, { from, to, area: await areaForRange(db, { parent, successorsOf }, from, to), parameters })
   })
 }

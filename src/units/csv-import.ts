@@ -1,30 +1,25 @@
 import { LineProblems, readCsvTable, type LineProblem } from '../lib/csv-table.ts'
+import { isDay } from '../lib/dates.ts'
 import { cleanText } from './names.ts'
-import { LEVELS, PARENT_LEVELS, TYPES_BY_LEVEL, UNIT_TYPES, type Level, type Unit, type UnitType } from './types.ts'
+import { LEVELS, TYPES_BY_LEVEL, UNIT_TYPES, type Level, type Unit, type UnitType } from './types.ts'
 
 export type { LineProblem }
 
 const REQUIRED = ['code', 'name', 'type', 'level', 'parent_code'] as const
 const OPTIONAL = ['valid_from', 'valid_to'] as const
 
-function isDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
-  const d = new Date(`${value}T00:00:00Z`)
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value)
-}
-
 /**
- * Reads and checks a units CSV on its own (no database). Parents that are not in the file are
- * returned in `externalParents` for the caller to look up.
+ * Reads and checks a units CSV on its own (no database): each row, and the versions of each code
+ * against each other. Whether every parent covers its child's validity, and what the change does to
+ * recorded certificates and activity, is checked in the database (units/integrity.ts).
  */
-export function readUnitsCsv(text: string): { units: (Unit & { line: number })[]; problems: LineProblem[]; externalParents: Map<string, number[]> } {
+export function readUnitsCsv(text: string): { units: (Unit & { line: number })[]; problems: LineProblem[] } {
   const problems = new LineProblems()
   const add = problems.add.bind(problems)
   const table = readCsvTable(text, REQUIRED, OPTIONAL, problems)
-  if (!table) return { units: [], problems: problems.items, externalParents: new Map() }
+  if (!table) return { units: [], problems: problems.items }
 
   const units: (Unit & { line: number })[] = []
-  const seen = new Map<string, number>()
   for (const { line, get } of table) {
     const code = get('code')
     const name = cleanText(get('name'))
@@ -43,45 +38,32 @@ export function readUnitsCsv(text: string): { units: (Unit & { line: number })[]
     if (ok && level === 'province' && parentCode) bad('bad_parent', 'a province has no parent_code')
     if (ok && level !== 'province' && !parentCode) bad('bad_parent', `a ${level} needs a parent_code`)
     if (parentCode && parentCode === code) bad('bad_parent', 'a unit cannot be its own parent')
-    if (validFrom && !isDate(validFrom)) bad('bad_date', `valid_from ${JSON.stringify(validFrom)} is not a date (YYYY-MM-DD)`)
-    if (validTo && !isDate(validTo)) bad('bad_date', `valid_to ${JSON.stringify(validTo)} is not a date (YYYY-MM-DD)`)
+    if (validFrom && !isDay(validFrom)) bad('bad_date', `valid_from ${JSON.stringify(validFrom)} is not a date (YYYY-MM-DD)`)
+    if (validTo && !isDay(validTo)) bad('bad_date', `valid_to ${JSON.stringify(validTo)} is not a date (YYYY-MM-DD)`)
     if (ok && validFrom && validTo && validFrom > validTo) bad('bad_date', 'valid_from is after valid_to')
-    if (seen.has(code)) bad('duplicate_code', `code ${code} already appears on line ${seen.get(code)}`)
-    else if (code) seen.set(code, line)
     if (ok) units.push({ line, code, name, type, level, parentCode, validFrom, validTo })
   }
+  checkVersions(units, add)
 
-  const byCode = new Map(units.map((u) => [u.code, u]))
-  const externalParents = new Map<string, number[]>()
-  for (const u of units) {
-    if (!u.parentCode) continue
-    const parent = byCode.get(u.parentCode)
-    if (!parent) {
-      // Appended in place: copying the list for every row made a file of many rows under one parent quadratic.
-      const lines = externalParents.get(u.parentCode)
-      if (lines) lines.push(u.line)
-      else externalParents.set(u.parentCode, [u.line])
-    } else if (!PARENT_LEVELS[u.level].includes(parent.level)) {
-      add(u.line, 'bad_parent', `parent ${u.parentCode} is a ${parent.level}; a ${u.level} belongs to a ${PARENT_LEVELS[u.level].join(' or ')}`)
-    }
-  }
-  return { units, problems: problems.items, externalParents }
+  return { units, problems: problems.items }
 }
 
-/** Checks the parents found in the database; reports unknown ones and wrong levels. */
-export function checkExternalParents(
-  units: (Unit & { line: number })[],
-  externalParents: Map<string, number[]>,
-  known: Map<string, Level>,
-): LineProblem[] {
-  const problems = new LineProblems()
+/** Versions of one code in the file: one per valid_from, and none overlapping another. */
+function checkVersions(units: (Unit & { line: number })[], add: (line: number, code: string, message: string) => void): void {
+  const byCode = new Map<string, (Unit & { line: number })[]>()
   for (const u of units) {
-    if (!u.parentCode || !externalParents.has(u.parentCode)) continue
-    const level = known.get(u.parentCode)
-    if (!level) problems.add(u.line, 'unknown_parent', `parent_code ${u.parentCode} is neither in the file nor already recorded`)
-    else if (!PARENT_LEVELS[u.level].includes(level)) {
-      problems.add(u.line, 'bad_parent', `parent ${u.parentCode} is a ${level}; a ${u.level} belongs to a ${PARENT_LEVELS[u.level].join(' or ')}`)
+    const list = byCode.get(u.code)
+    if (list) list.push(u)
+    else byCode.set(u.code, [u])
+  }
+  for (const list of byCode.values()) {
+    if (list.length < 2) continue
+    list.sort((a, b) => (a.validFrom ?? '') < (b.validFrom ?? '') ? -1 : (a.validFrom ?? '') > (b.validFrom ?? '') ? 1 : 0)
+    for (let i = 1; i < list.length; i++) {
+      const prev = list[i - 1]
+      const cur = list[i]
+      if ((prev.validFrom ?? '') === (cur.validFrom ?? '')) add(cur.line, 'duplicate_version', `code ${cur.code} with valid_from ${cur.validFrom ?? '(empty)'} already appears on line ${prev.line}`)
+      else if (prev.validTo === null || prev.validTo >= (cur.validFrom ?? '')) add(cur.line, 'overlapping_versions', `this version of ${cur.code} overlaps the one on line ${prev.line}; versions of one code must not share a day`)
     }
   }
-  return problems.items
 }

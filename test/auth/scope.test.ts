@@ -2,7 +2,7 @@ import t from 'tap'
 import { inScope } from '../../src/auth/scope.ts'
 import type { Actor } from '../../src/auth/actor.ts'
 
-const unit = { code: '23221', districtCode: '600', provinceCode: '60' }
+const unit = { placeCodes: ['23221', '600', '60'] }
 const actor = (role: Actor['role'], scope: string[] | null): Actor => ({ id: 'x', name: 'x', role, scope })
 
 t.test('scope covers the listed units and everything under them', async (t) => {

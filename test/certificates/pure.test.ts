@@ -1,11 +1,12 @@
 import t from 'tap'
-import { chooseUnit, lookupKeys, subjectMentions, type UnitRow } from '../../src/certificates/match.ts'
+import { chooseUnit, type UnitRow } from '../../src/certificates/match.ts'
+import { lookupKeys, subjectMentions } from '../../src/certificates/subject-mentions.ts'
 import { certificateStatus, vietnamDay } from '../../src/certificates/status.ts'
 
 const unit = (code: string, name: string, type: string, parentCode: string, bareKey: string, extra: Partial<UnitRow> = {}): UnitRow =>
-  ({ code, name, type, level: 'commune', parentCode, districtCode: parentCode, provinceCode: '60', bareKey, validFrom: null, validTo: null, ...extra })
+  ({ id: Number(code), committeeId: Number(code), placeCodes: [code, parentCode, '60'], code, name, type, level: 'commune', parentCode, districtCode: parentCode, provinceCode: '60', bareKey, validFrom: null, validTo: null, ...extra })
 const place = (code: string, name: string, type: string, level: string, bareKey: string): UnitRow =>
-  ({ code, name, type, level, parentCode: level === 'district' ? '60' : null, districtCode: null, provinceCode: '60', bareKey, validFrom: null, validTo: null })
+  ({ id: Number(code), committeeId: Number(code), placeCodes: [code], code, name, type, level, parentCode: level === 'district' ? '60' : null, districtCode: null, provinceCode: '60', bareKey, validFrom: null, validTo: null })
 
 const rows = [
   unit('23221', 'Xã Tân Hà', 'xa', '600', 'tan ha'), unit('23257', 'Xã Tân Hà', 'xa', '601', 'tan ha'),
@@ -25,7 +26,7 @@ t.test('choosing', async (t) => {
   t.match(choose([['CN', 'UBND xã Tân Hà'], ['OU', 'UBND huyện Hàm Tân']]), { outcome: 'matched', unit: { code: '23257' } })
   t.match(choose([['CN', 'UBND xa Tan Ha'], ['L', 'Duc Linh']]), { outcome: 'matched', unit: { code: '23221' } })
   t.match(choose([['CN', 'UBND xã Tân Hà']]), { outcome: 'ambiguous', candidates: [{ code: '23221' }, { code: '23257' }] })
-  t.match(choose([['CN', 'UBND xã Tân Hà'], ['L', 'Huyện Tánh Linh']]), { outcome: 'ambiguous' }, 'a district that fits neither narrows nothing')
+  t.match(choose([['CN', 'UBND xã Tân Hà'], ['L', 'Huyện Tánh Linh']]), { outcome: 'not_found' }, 'a named district that fits neither is a constraint, not a preference')
   t.match(choose([['CN', 'UBND huyện Đức Linh']]), { outcome: 'not_found' }, 'a district is not a commune')
   const dated = [unit('1', 'Xã Mới', 'xa', '600', 'moi', { validFrom: '2020-01-01' })]
   t.match(chooseUnit(subjectMentions([{ type: 'CN', value: 'UBND xã Mới' }], 'organization'), dated, '2020-01-01'), { outcome: 'matched' }, 'valid_from inclusive')

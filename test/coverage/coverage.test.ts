@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import { testApp, type TestApp } from '../helpers/app.ts'
 import { PROVINCE_91, importUnitsCsv, insertCertificate } from '../helpers/coverage-data.ts'
 import { todayVn } from '../../src/lib/dates.ts'
-import { percentOf } from '../../src/coverage/service.ts'
+import { percentOf } from '../../src/coverage/kinds.ts'
 
 /**
  * Province 91 (see PROVINCE_91) with these certificates; every expectation below is worked out by hand.
@@ -47,7 +47,7 @@ t.test('organisation coverage on 2017-06-30, by hand', async (t) => {
     total: 6,
     covered: 3,
     percent: 50,
-    byType: { xa: { total: 3, covered: 2 }, phuong: { total: 2, covered: 1 }, thi_tran: { total: 1, covered: 0 } },
+    byType: { xa: { total: 3, covered: 2 }, phuong: { total: 2, covered: 1 }, thi_tran: { total: 1, covered: 0 }, dac_khu: { total: 0, covered: 0 } },
     byDistrict: [
       { code: '911', name: 'Huyện Một', total: 3, covered: 1, percent: 33.33 },
       { code: '912', name: 'Thành phố Hai', total: 3, covered: 2, percent: 66.66 },
@@ -57,7 +57,7 @@ t.test('organisation coverage on 2017-06-30, by hand', async (t) => {
       { code: '91003', name: 'Thị trấn Cát', type: 'thi_tran', parentCode: '911' },
       { code: '91005', name: 'Phường Én', type: 'phuong', parentCode: '912' },
     ],
-    expiringWithin90Days: [{ unitCode: '91004', certificateId: app.ids.d, notAfter: '2017-09-14T17:00:00.000Z' }],
+    expiringWithin90Days: [{ unitCode: '91004', certificateId: app.ids.d, notAfter: '2017-09-14T17:00:00.000Z', recordedFor: null }],
   })
 })
 

@@ -5,6 +5,7 @@ import { createToken } from '../../src/auth/tokens.ts'
 import { SYSTEM_ACTOR, type Role } from '../../src/auth/actor.ts'
 import type { App } from '../../src/http/types.ts'
 import { createTestDatabase, type TestDatabase } from './db.ts'
+import type { SeedName } from '../../src/units/seed-names.ts'
 
 export type TestApp = {
   app: App
@@ -16,7 +17,7 @@ export type TestApp = {
 }
 
 /** The real app on a fresh database (seeded with Bình Thuận unless told otherwise), closed when the test ends. */
-export async function testApp(t: Test, opts: { seed?: boolean; config?: Partial<Config> } = {}): Promise<TestApp> {
+export async function testApp(t: Test, opts: { seed?: boolean | SeedName; config?: Partial<Config> } = {}): Promise<TestApp> {
   const database = await createTestDatabase({ seed: opts.seed ?? true })
   const app = await buildApp({ db: database.db, config: testConfig(opts.config), ping: database.ping })
   await app.ready()

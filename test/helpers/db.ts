@@ -3,6 +3,7 @@ import postgres from 'postgres'
 import { openDatabase, type Database, type OpenOptions } from '../../src/db/open.ts'
 import { prepareDatabase } from '../../src/db/migrate.ts'
 import { seedIfEmpty } from '../../src/units/seed.ts'
+import type { SeedName } from '../../src/units/seed-names.ts'
 
 export type TestDatabase = Database & { options: OpenOptions; url: string | null; drop(): Promise<void> }
 
@@ -10,7 +11,7 @@ export type TestDatabase = Database & { options: OpenOptions; url: string | null
  * A fresh database for one test file: a new database on the PostgreSQL server at TEST_DATABASE_URL
  * when it is set, else an in-memory PGlite. Migrated, and seeded with Bình Thuận when asked.
  */
-export async function createTestDatabase(opts: { seed?: boolean; migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(opts: { seed?: boolean | SeedName; migrate?: boolean } = {}): Promise<TestDatabase> {
   const base = process.env.TEST_DATABASE_URL
   let url: string | null = null
   let dropDatabase = async () => {}
@@ -32,7 +33,7 @@ export async function createTestDatabase(opts: { seed?: boolean; migrate?: boole
   const database = await openDatabase(options)
   if (opts.migrate !== false) {
     await prepareDatabase(database, options, async (db) => {
-      if (opts.seed) await seedIfEmpty(db)
+      if (opts.seed) await seedIfEmpty(db, opts.seed === true ? 'binh-thuan-2017' : opts.seed)
     })
   }
   let dropped = false

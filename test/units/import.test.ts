@@ -32,8 +32,11 @@ t.test('import inserts, then updates by code, and writes an audit entry', async 
   t.same(first.json(), { inserted: 4, updated: 0 })
   const again = await app.inject({ method: 'POST', url: '/v1/units/import', headers: { ...auth.admin, ...csv }, payload: SMALL.replace('Xã An', 'Xã An Mới') })
   t.same(again.json(), { inserted: 0, updated: 4 })
-  const unit = await app.inject({ url: '/v1/units/90001' })
-  t.same(unit.json(), { code: '90001', name: 'Xã An Mới', type: 'xa', level: 'commune', parentCode: '901', validFrom: null, validTo: '2019-12-31' })
+  const unit = await app.inject({ url: '/v1/units/90001?asOf=2018-06-01' })
+  t.same(unit.json(), { code: '90001', name: 'Xã An Mới', type: 'xa', level: 'commune', parentCode: '901', validFrom: null, validTo: '2019-12-31', predecessors: [], successors: [] })
+  const gone = await app.inject({ url: '/v1/units/90001?asOf=2020-01-01' })
+  t.equal(gone.statusCode, 404, 'not in force after its last day')
+  t.match(gone.json().detail, /last in force on 2019-12-31/)
   const onDay = await app.inject({ url: '/v1/units?parent=90&level=commune&asOf=2018-06-01' })
   t.same(onDay.json().items.map((u: { code: string }) => u.code), ['90001'])
   const later = await app.inject({ url: '/v1/units?parent=90&level=commune&asOf=2020-01-01' })
@@ -83,9 +86,11 @@ abc,Xã J,xa,commune,901
   const res = await app.inject({ method: 'POST', url: '/v1/units/import', headers: { ...auth.admin, ...csv }, payload: body })
   t.equal(res.statusCode, 422)
   t.same(res.json().problems.map((p: { line: number; code: string }) => [p.line, p.code]), [
-    [5, 'duplicate_code'], [6, 'bad_level'], [7, 'bad_type'], [8, 'column_count'], [9, 'bad_type'], [11, 'bad_code'], [10, 'bad_parent'],
+    [6, 'bad_level'], [7, 'bad_type'], [8, 'column_count'], [9, 'bad_type'], [11, 'bad_code'], [5, 'duplicate_version'],
   ])
-  t.match(res.json().problems[0].message, /^line 5: code 90001 already appears on line 4/)
+  t.match(res.json().problems[5].message, /^line 5: code 90001 with valid_from \(empty\) already appears on line 4/)
+  const parentIsCommune = await app.inject({ method: 'POST', url: '/v1/units/import', headers: { ...auth.admin, ...csv }, payload: body.split('\n').filter((_, i) => [0, 1, 2, 3, 9].includes(i)).join('\n') })
+  t.same(parentIsCommune.json().problems.map((p: { line: number; code: string }) => [p.line, p.code]), [[5, 'bad_parent']], 'a commune cannot be a parent')
   t.equal((await app.inject({ url: '/v1/units' })).json().total, 0)
 })
 

@@ -21,7 +21,7 @@ t.test('listing by parent and level, and lookup', async (t) => {
   t.equal(duclinh.json().total, 13)
   t.ok(duclinh.json().items.every((u: { parentCode: string }) => u.parentCode === '600'))
   const province = await app.inject({ url: '/v1/units/60' })
-  t.same(province.json(), { code: '60', name: 'Tỉnh Bình Thuận', type: 'tinh', level: 'province', parentCode: null, validFrom: null, validTo: null })
+  t.same(province.json(), { code: '60', name: 'Tỉnh Bình Thuận', type: 'tinh', level: 'province', parentCode: null, validFrom: null, validTo: null, predecessors: [], successors: [] })
   const missing = await app.inject({ url: '/v1/units/12345678' })
   t.equal(missing.statusCode, 404)
   t.equal(missing.json().code, 'not_found')
