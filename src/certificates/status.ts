@@ -1,4 +1,4 @@
-/** The status of a recorded certificate at a moment. Pure; `statusSql` in service.ts says the same in SQL. */
+/** The status of a recorded certificate at a moment. Pure; `valid` is exactly units/rules.ts `validAt` (and its SQL form). */
 
 export const STATUSES = ['valid', 'expired', 'not_yet_valid', 'revoked'] as const
 export type CertificateStatus = (typeof STATUSES)[number]

@@ -1,10 +1,11 @@
-import { runImportUnits } from './import-units.ts'
+import { runImportCsv } from './import-csv.ts'
 
 const USAGE = `Usage: kyso <command>
 
 Commands:
   import-units FILE      Import administrative units from a CSV (code,name,type,level,parent_code[,valid_from,valid_to])
                          into the configured database (DATABASE_URL, or the embedded one in DATA_DIR).
+  import-lineage FILE    Import lineage between unit versions from a CSV (old_code,old_valid_to,new_code,new_valid_from,share).
   verify …               Verify certificates against trust anchors (kyso verify --help).
   demo                   Load the 2017 Bình Thuận demonstration (same as npm run demo).
 `
@@ -14,7 +15,8 @@ export async function main(args: string[]): Promise<number> {
   const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }
   switch (command) {
     case 'import-units':
-      return runImportUnits(rest, io)
+    case 'import-lineage':
+      return runImportCsv(command, rest, io)
     case 'verify': {
       const { runVerify } = await import('./verify.ts')
       return runVerify(rest, io)

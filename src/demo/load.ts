@@ -6,6 +6,7 @@ import { queryRows } from '../db/rows.ts'
 import { SYSTEM_ACTOR, type Actor } from '../auth/actor.ts'
 import { SEED_FILE } from '../units/seed.ts'
 import { importUnits } from '../units/import.ts'
+import { inForceOnSql, underSql } from '../units/rules.ts'
 import { generateKey, issueCertificate } from '../pki/issue.ts'
 import { addCaCertificate } from '../certificates/trust-service.ts'
 import { registerBatch } from '../certificates/service.ts'
@@ -34,18 +35,20 @@ export type DemoResult = { status: 'loaded' | 'already_loaded'; certificates: nu
 
 type Commune = { code: string; name: string; districtCode: string; districtName: string }
 
+/** The demonstration is on the structure of its year's last day. */
+const DEMO_DAY = sql`'2017-12-31'::date`
+
 async function communesOf(db: Db): Promise<Commune[]> {
   return (await queryRows<{ code: string; name: string; district_code: string; district_name: string }>(db, sql`
     select u.code, u.name, u.district_code, d.name as district_name
-    from admin_units u join admin_units d on d.code = u.district_code
-    where u.province_code = ${DEMO_PROVINCE} and u.level = 'commune'
-      and (u.valid_from is null or u.valid_from <= '2017-12-31') and (u.valid_to is null or u.valid_to >= '2017-01-01')
+    from admin_units u join admin_units d on d.code = u.district_code and ${inForceOnSql('d', DEMO_DAY)}
+    where ${underSql('u', DEMO_PROVINCE)} and u.level = 'commune' and ${inForceOnSql('u', DEMO_DAY)}
     order by u.district_code, u.code`)).map((r) => ({ code: r.code, name: r.name, districtCode: r.district_code, districtName: r.district_name }))
 }
 
 async function demoCertificateCount(db: Db): Promise<number> {
   const [row] = await queryRows<{ n: number }>(db, sql`
-    select count(*)::int as n from certificates c join admin_units u on u.code = c.unit_code
+    select count(*)::int as n from certificates c join admin_units u on u.id = c.unit_id
     where u.province_code = ${DEMO_PROVINCE} and c.kind = 'organization' and c.issuer_dn like ${`%${DEMO_ISSUING_CN}%`}`)
   return Number(row?.n ?? 0)
 }

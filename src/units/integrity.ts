@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm'
 import type { Tx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
+import { inForceOnSql } from './rules.ts'
 
 export type Violation = { problem: string; code: string; validFrom: string | null; message: string }
 
@@ -44,7 +45,7 @@ export async function violations(tx: Tx, codes: string[]): Promise<Violation[]> 
       || ', when this unit is not a commune-level unit in force'
     from certificates c join admin_units u on u.id = c.unit_id
     where u.code in (select code from touched)
-      and (u.level <> 'commune' or not daterange(u.valid_from, u.valid_to, '[]') @> ${vnDay('c.not_before')})
+      and (u.level <> 'commune' or not (${inForceOnSql('u', vnDay('c.not_before'))}))
     union all
     select 'unit_in_use', u.code, u.valid_from::text, 'signing activity is recorded for ' || to_char(a.month, 'YYYY-MM') || ', when this unit is not a commune-level unit in force'
     from signing_activity a join admin_units u on u.id = a.unit_id

@@ -110,3 +110,21 @@ t.test('certificates register to the version of their day; a certificate follows
   t.ok((await covered('2025-08-31', '68')).includes('22918'), 'the new Mũi Né is not covered by the old ward\'s certificate')
   t.notOk((await covered('2025-09-01', '68')).includes('22918'), 'until its own certificate')
 })
+
+t.test('a token scoped to a former province keeps the units descending from it, and no others', async (t) => {
+  const h = hierarchy('Scope')
+  await trust(app.app, app.auth.admin, h, { intermediate: true })
+  const binhThuan = await app.token('registrar', ['60'])
+  const fromBinhThuan = new Set((await get('/v1/coverage?successorsOf=60&asOf=2025-09-01')).body.uncovered.map((u: { code: string }) => u.code))
+  const lamDong = (await get('/v1/units?parent=68&level=commune&asOf=2025-09-01')).body.items as { code: string; name: string }[]
+  const elsewhere = lamDong.find((u) => !fromBinhThuan.has(u.code))!
+  const inside = lamDong.find((u) => fromBinhThuan.has(u.code) && u.code !== '22918')!
+  const post = (unitCode: string, cn: string) => app.app.inject({
+    method: 'POST', url: `/v1/certificates?unitCode=${unitCode}`, headers: { ...binhThuan, 'content-type': 'application/x-pem-file' },
+    payload: withChain(leaf(h, subject(['ST', 'Lâm Đồng'], ['CN', `UBND ${cn}`]), { notBefore: day('2025-09-02') }), h),
+  })
+  const ok = await post(inside.code, inside.name)
+  t.equal(ok.statusCode, 201, `${inside.name} descends from Bình Thuận: ${ok.body}`)
+  const refused = await post(elsewhere.code, elsewhere.name)
+  t.equal(refused.statusCode, 403, `${elsewhere.name} does not`)
+})

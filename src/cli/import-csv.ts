@@ -2,14 +2,23 @@ import fs from 'node:fs'
 import { loadConfig } from '../config.ts'
 import { openPreparedDatabase } from '../db/startup.ts'
 import { importUnits } from '../units/import.ts'
+import { importLineage } from '../units/lineage.ts'
+import type { Db } from '../db/open.ts'
+import type { Actor } from '../auth/actor.ts'
 import { SYSTEM_ACTOR } from '../auth/actor.ts'
 import { HttpProblem } from '../http/problem.ts'
 
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }
 
-export async function runImportUnits(args: string[], io: Io): Promise<number> {
+type Importer = (db: Db, actor: Actor, bytes: Buffer, source: string) => Promise<{ inserted: number; updated: number }>
+
+/** The CSV imports of the command line: all rows or none, like their API routes. */
+export const IMPORTS: Record<string, Importer> = { 'import-units': importUnits, 'import-lineage': importLineage }
+
+export async function runImportCsv(command: string, args: string[], io: Io): Promise<number> {
+  const importer = IMPORTS[command]
   if (args.length !== 1 || args[0].startsWith('-')) {
-    io.stderr.write('Usage: kyso import-units FILE.csv\n')
+    io.stderr.write(`Usage: kyso ${command} FILE.csv\n`)
     return 2
   }
   const file = args[0]
@@ -24,7 +33,7 @@ export async function runImportUnits(args: string[], io: Io): Promise<number> {
   const started = performance.now()
   const database = await openPreparedDatabase(config)
   try {
-    const result = await importUnits(database.db, { ...SYSTEM_ACTOR, name: 'kyso import-units' }, bytes, `file:${file}`)
+    const result = await importer(database.db, { ...SYSTEM_ACTOR, name: `kyso ${command}` }, bytes, `file:${file}`)
     const seconds = ((performance.now() - started) / 1000).toFixed(2)
     io.stdout.write(`Imported ${file}: ${result.inserted} inserted, ${result.updated} updated in ${seconds} s.\n`)
     return 0
