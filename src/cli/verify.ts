@@ -77,8 +77,8 @@ export function verifyLine (line: string): { id: unknown; ok: boolean; problems:
     return { id, ok: r.ok, problems: [...new Set(r.problems.map(p => p.code))] }
   } catch (e) {
     if (e instanceof PkiInputError) return { id, ok: false, problems: [e.code] }
-    if (e instanceof SyntaxError || e instanceof Malformed) return { id, ok: false, problems: ['malformed'] }
-    throw e
+    // Anything else is input this verifier could not handle: that line is answered, never the process ended.
+    return { id, ok: false, problems: ['malformed'] }
   }
 }
 

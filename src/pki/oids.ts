@@ -78,6 +78,8 @@ export type SignatureAlgorithm = {
   hash: string | null /* node:crypto digest name; null for Ed25519 */
   key: 'RSA' | 'EC' | 'Ed25519'
   weak?: 'refused' | 'warning'
+  /** RSASSA-PSS (RFC 4055): verified with PSS padding and this salt length. */
+  pss?: { saltLength: number }
 }
 
 export const SIGNATURE_ALGORITHMS: Record<string, SignatureAlgorithm> = {
@@ -110,7 +112,8 @@ export const KEY_ALGORITHMS: Record<string, string> = {
   '1.3.101.112': 'Ed25519',
   '1.3.101.113': 'Ed448',
   '1.2.840.10040.4.1': 'DSA',
-  '1.2.840.113549.1.1.10': 'RSASSA-PSS'
+  // An RSA key restricted to RSASSA-PSS (RFC 4055 section 1.2): an RSA key all the same.
+  '1.2.840.113549.1.1.10': 'RSA'
 }
 
 export const CURVES: Record<string, { name: string; bits: number }> = {

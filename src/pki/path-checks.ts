@@ -1,10 +1,10 @@
 import { detailsOf, type Certificate } from './certificate.ts'
-import { crlDetailsOf, type Crl } from './crl.ts'
+import { crlDetailsOf, crlSignatureSpec, type Crl } from './crl.ts'
 import { nameConstraintViolation } from './name-constraints.ts'
 import { isDnsName, isMailbox } from './name-syntax.ts'
 import { ANY_EKU, EXT, KNOWN_CRITICAL_EXTENSIONS } from './oids.ts'
 import { cap, label, problem, who, type PkiProblem, type Role } from './problems.ts'
-import { checkSignature } from './signature.ts'
+import { checkSignature, signatureSpecOf } from './signature.ts'
 import { signatureAlgorithm } from './signature-algorithms.ts'
 
 export type PathCheckInput = { at: number; crls: Crl[]; purposes: string[] }
@@ -59,7 +59,7 @@ function checkOne (cert: Certificate, role: Role, out: Findings, at: number): vo
     if (bad) out.problems.push(problem('invalid_name', `${cap(w)} has an alternative name that is not well formed${g.kind !== 'ip' ? ` ("${g.value}")` : ''}.`))
   }
   if (role !== 'anchor') {
-    const alg = signatureAlgorithm(cert.signatureOid)
+    const alg = signatureAlgorithm(signatureSpecOf(cert))
     if (alg?.weak === 'refused') out.problems.push(problem('weak_signature_algorithm', `${cap(w)} is signed with ${cert.signatureAlgorithm}, which can be forged; it is refused.`))
     if (alg?.weak === 'warning') out.warnings.push(problem('weak_signature_algorithm', `${cap(w)} is signed with ${cert.signatureAlgorithm} (SHA-1). Accepted, because the first-generation Government CA used it, but SHA-1 is no longer considered safe.`))
   }
@@ -95,7 +95,7 @@ function crlSignedBy (crl: Crl, fingerprint: string, issuer: Certificate): boole
   const k = fingerprint + issuer.fingerprintSha256
   let ok = crlSignatures.get(k)
   if (ok === undefined) {
-    ok = checkSignature(crl.tbsDer, crl.signature, crl.signatureOid, issuer) === 'ok'
+    ok = checkSignature(crl.tbsDer, crl.signature, crlSignatureSpec(crl), issuer) === 'ok'
     if (crlSignatures.size >= 10_000) crlSignatures.clear()
     crlSignatures.set(k, ok)
   }

@@ -1,6 +1,7 @@
 import type { Certificate } from './certificate.ts'
 import { cap, problem, who, type PkiProblem } from './problems.ts'
 import { signatureAlgorithm } from './signature-algorithms.ts'
+import { signatureSpecOf } from './signature.ts'
 
 const SIGNING_CURVES = new Set(['P-256', 'P-384', 'P-521'])
 
@@ -25,7 +26,7 @@ export function checkSigningProfile (cert: Certificate): { problems: PkiProblem[
   } else {
     problems.push(problem('unsupported_algorithm', `The certificate's key type (${cert.keyAlgorithm}) is not supported; RSA and EC keys are.`))
   }
-  const alg = signatureAlgorithm(cert.signatureOid)
+  const alg = signatureAlgorithm(signatureSpecOf(cert))
   if (!alg) {
     problems.push(problem('unsupported_algorithm', `The certificate is signed with ${cert.signatureAlgorithm}, which is not supported.`))
   } else if (alg.weak === 'refused') {
