@@ -68,7 +68,8 @@ function decodeUnguarded (input: Buffer): { crl: Crl; details: CrlDetails } {
   const tbsParts = childrenOf(der, top[0])
   const f = kids(expect(tbs, T.SEQUENCE, 'the signed part of a revocation list'), what)
   let i = 0
-  if (f[0]?.tagClass === 0 && f[0].type === T.INTEGER) {
+  const v2 = f[0]?.tagClass === 0 && f[0].type === T.INTEGER
+  if (v2) {
     if (smallInteger(f[0], what) > 1) throw malformed('The revocation list has an unknown version.')
     i++
   }
@@ -120,7 +121,9 @@ function decodeUnguarded (input: Buffer): { crl: Crl; details: CrlDetails } {
       unusable = 'it carries a critical extension this verifier does not handle'
     }
   }
-  if (crlNumber === undefined && !unusable) unusable = 'it has no CRL number, which RFC 5280 requires'
+  if (!v2 && extensions.length > 0) throw malformed('A version 1 revocation list carries extensions.')
+  // Version 1 lists have no extensions at all and are valid (RFC 5280 5); a version 2 list must be numbered (5.2.3).
+  if (v2 && crlNumber === undefined && !unusable) unusable = 'it has no CRL number, which RFC 5280 requires'
 
   const [sigOidNode, sigParams] = kids(sigAlg, what)
   const signatureOid = oidOf(sigOidNode, what)

@@ -48,6 +48,10 @@ export function label (cert: Certificate): string {
 
 export type Role = 'leaf' | 'intermediate' | 'anchor' | 'issuer'
 
+export function roleOf (index: number, length: number): Role {
+  return index === 0 ? 'leaf' : index === length - 1 ? 'anchor' : 'intermediate'
+}
+
 export function who (cert: Certificate, role: Role): string {
   switch (role) {
     case 'leaf': return `the certificate "${label(cert)}"`

@@ -14,7 +14,7 @@ export function checkSigningProfile (cert: Certificate): { problems: PkiProblem[
     problems.push(problem('ca_certificate', 'This is a CA certificate (it issues other certificates), not the signing certificate of an organisation or person.'))
   }
   if (!cert.keyUsage) {
-    warnings.push(problem('no_key_usage', 'The certificate does not state its key usage, so nothing restricts what it may be used for.'))
+    problems.push(problem('key_usage', 'The certificate does not state its key usage, so it is not shown to be allowed to make signatures (digitalSignature or nonRepudiation is needed).'))
   } else if (!cert.keyUsage.includes('digitalSignature') && !cert.keyUsage.includes('nonRepudiation')) {
     problems.push(problem('key_usage', `The certificate is not allowed to make signatures: its key usage (${cert.keyUsage.join(', ') || 'empty'}) has neither digitalSignature nor nonRepudiation.`))
   }
