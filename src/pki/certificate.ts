@@ -5,6 +5,7 @@ import { malformed } from './errors.ts'
 import { decodeExtensions, parseExtensionList, type BasicConstraints, type Extension, type NameConstraints } from './extensions.ts'
 import type { GeneralName } from './general-name.ts'
 import { dnString, parseName, subjectRecord, type ParsedName } from './name.ts'
+import { decodePolicyExtensions, type PolicyExtensions } from './policy-extensions.ts'
 import { describeKey } from './public-key.ts'
 import { RSASSA_PSS, pssParams, signatureAlgorithmName, type PssParams } from './signature-algorithms.ts'
 import { parseTime } from './time.ts'
@@ -45,6 +46,7 @@ export type CertificateDetails = {
   issuerName: ParsedName
   subjectAltName?: GeneralName[]
   nameConstraints?: NameConstraints
+  policy: PolicyExtensions
   /** RSASSA-PSS parameters of the certificate's signature (null: unusable), when it is one. */
   signaturePss?: PssParams | null
 }
@@ -159,6 +161,7 @@ function decodeUnguarded (input: Buffer): { cert: Certificate; details: Certific
     details: {
       subjectName,
       issuerName,
+      policy: decodePolicyExtensions(extensions, 'certificate'),
       ...(decoded.subjectAltName ? { subjectAltName: decoded.subjectAltName } : {}),
       ...(decoded.nameConstraints ? { nameConstraints: decoded.nameConstraints } : {}),
       ...(signatureOid === RSASSA_PSS ? { signaturePss: pssParams(sigParams) } : {})

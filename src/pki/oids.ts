@@ -45,14 +45,17 @@ export const EXT = {
   nameConstraints: '2.5.29.30',
   crlDistributionPoints: '2.5.29.31',
   certificatePolicies: '2.5.29.32',
+  policyMappings: '2.5.29.33',
   authorityKeyIdentifier: '2.5.29.35',
-  extKeyUsage: '2.5.29.37'
+  policyConstraints: '2.5.29.36',
+  extKeyUsage: '2.5.29.37',
+  inhibitAnyPolicy: '2.5.29.54'
 } as const
 
 /** Extensions the path validator understands well enough to accept when marked critical. */
 export const KNOWN_CRITICAL_EXTENSIONS = new Set<string>([
   EXT.keyUsage, EXT.basicConstraints, EXT.extKeyUsage, EXT.subjectAltName, EXT.issuerAltName,
-  EXT.nameConstraints, EXT.certificatePolicies
+  EXT.nameConstraints, EXT.certificatePolicies, EXT.policyMappings, EXT.policyConstraints, EXT.inhibitAnyPolicy
 ])
 
 export const KEY_USAGE_BITS = [

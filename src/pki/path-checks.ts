@@ -4,11 +4,13 @@ import { nameConstraintViolation } from './name-constraints.ts'
 import { isDnsName, isMailbox } from './name-syntax.ts'
 import { ANY_EKU, EXT, KNOWN_CRITICAL_EXTENSIONS } from './oids.ts'
 import { cap, label, problem, roleOf, who, type PkiProblem, type Role } from './problems.ts'
+import { checkPolicies } from './policy-check.ts'
+import type { PolicyInput } from './policy-tree.ts'
 import { checkRevocation } from './revocation.ts'
 import { signatureSpecOf } from './signature.ts'
 import { signatureAlgorithm } from './signature-algorithms.ts'
 
-export type PathCheckInput = { at: number; crls: Crl[]; purposes: string[] }
+export type PathCheckInput = { at: number; crls: Crl[]; purposes: string[]; policy?: PolicyInput }
 export type Findings = { problems: PkiProblem[]; warnings: PkiProblem[] }
 
 export { roleOf }
@@ -50,6 +52,12 @@ function checkOne (cert: Certificate, role: Role, out: Findings, at: number): vo
     // RFC 5280 4.2.1.10: name constraints MUST be critical; 4.2.1.9: no pathLenConstraint without cA.
     if (d.nameConstraints && cert.extensions.some(e => e.oid === EXT.nameConstraints && !e.critical)) {
       out.problems.push(problem('nonconforming_certificate', `${cap(w)} does not mark its name constraints critical, as RFC 5280 requires.`))
+    }
+    // 4.2.1.11 and 4.2.1.14: policyConstraints and inhibitAnyPolicy MUST be critical.
+    for (const e of cert.extensions) {
+      if ((e.oid === EXT.policyConstraints || e.oid === EXT.inhibitAnyPolicy) && !e.critical) {
+        out.problems.push(problem('nonconforming_certificate', `${cap(w)} does not mark its ${e.oid === EXT.policyConstraints ? 'policy constraints' : 'inhibitAnyPolicy extension'} critical, as RFC 5280 requires.`))
+      }
     }
     if (cert.basicConstraints?.pathLen !== undefined && !isCa) {
       out.problems.push(problem('nonconforming_certificate', `${cap(w)} sets a path length constraint but is not a CA, which RFC 5280 forbids.`))
@@ -127,6 +135,7 @@ export function checkPath (path: Certificate[], input: PathCheckInput): Findings
     const missing = input.purposes.filter(p => !leaf.extKeyUsage!.includes(p))
     if (missing.length > 0) out.problems.push(problem('purpose', `The certificate may not be used for ${missing.join(', ')} (its extended key usage allows only ${leaf.extKeyUsage.join(', ')}).`))
   }
+  checkPolicies(path, input.policy ?? {}, out)
   checkRevocation(path, input.crls, input.at, out)
   return out
 }
