@@ -68,9 +68,18 @@ class Tree {
 /** RFC 5280 6.1.3 (d): adds the level of certificate i (1-based) from its certificatePolicies. */
 function addLevel (tree: Tree, policies: string[], i: number, n: number, selfIssued: boolean, inhibitAny: number): void {
   const parents = tree.at(i - 1)
+  // Parents by expected policy, so that a long policy list costs one lookup per policy.
+  const byExpected = new Map<string, PolicyNode[]>()
+  for (const node of parents) {
+    for (const e of node.expected) {
+      const list = byExpected.get(e)
+      if (list) list.push(node)
+      else byExpected.set(e, [node])
+    }
+  }
   for (const p of policies) {
     if (p === ANY_POLICY) continue
-    const matches = parents.filter(node => node.expected.has(p))
+    const matches = byExpected.get(p) ?? []
     if (matches.length > 0) {
       for (const node of matches) tree.add(node, p, new Set([p]), i)
     } else {
@@ -95,13 +104,19 @@ function applyMappings (tree: Tree, mappings: [string, string][], i: number, pol
     set.add(to)
     byIssuer.set(from, set)
   }
+  const byPolicy = new Map<string, PolicyNode[]>()
+  for (const n of tree.at(i)) {
+    const list = byPolicy.get(n.policy)
+    if (list) list.push(n)
+    else byPolicy.set(n.policy, [n])
+  }
   for (const [from, to] of byIssuer) {
-    const nodes = tree.at(i).filter(n => n.alive && n.policy === from)
+    const nodes = (byPolicy.get(from) ?? []).filter(n => n.alive)
     if (policyMapping > 0) {
       if (nodes.length > 0) {
         for (const n of nodes) n.expected = new Set(to)
       } else {
-        const any = tree.at(i).find(n => n.alive && n.policy === ANY_POLICY)
+        const any = byPolicy.get(ANY_POLICY)?.find(n => n.alive)
         if (any?.parent) tree.add(any.parent, from, new Set(to), i)
       }
     } else {

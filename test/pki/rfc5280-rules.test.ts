@@ -96,6 +96,10 @@ t.test('5280 6.1: policy processing, with the user-initial-policy-set', async t 
   t.same(processPolicies([pol({ policies: [P1], mappings: [[P1, P2]] }), pol({ policies: [P2] })], { initialPolicySet: [P1], initialExplicitPolicy: true }), { ok: true, policies: [P2] })
   t.match(processPolicies([pol({ policies: [P1], mappings: [[P1, P2]] }), pol({ policies: [P2] })], { initialExplicitPolicy: true, initialPolicyMappingInhibit: true }), { ok: false, reason: 'no_policy' })
   t.match(processPolicies([pol({ policies: [P1], mappings: [['2.5.29.32.0', P2]] }), pol({ policies: [P2] })]), { ok: false, reason: 'mapping_any_policy' })
+  // a tree built to explode (every policy mapped to every other: 20, 400, 8000 nodes) is cut off (CVE-2023-0464)
+  const many = Array.from({ length: 20 }, (_, i) => `${P1}.${i}`)
+  const exploding = pol({ policies: many, mappings: many.flatMap(a => many.map(b => [a, b])) })
+  t.match(processPolicies([exploding, exploding, exploding, pol({ policies: many })]), { ok: false, reason: 'too_large' })
 })
 
 t.test('kyso verify: policies as a JSON line field and as flags', async t => {
