@@ -140,4 +140,13 @@ t.test('the service: a huge-arc OID is a verdict, not a 500; the configured poli
   setTrustPolicy(database.db, { policies: [], explicitPolicy: false })
   const ok = await post('/v1/certificates?unitCode=23221', fs.readFileSync(b.leaf, 'utf8'), auth.registrar)
   t.equal(ok.statusCode, 201, ok.body)
+  // RFC 4055: a CRL signed with RSASSA-PSS is imported, and the leaf it revokes is refused
+  const pss = make({ key: 'rsa', sig: 'pss', crl: 'pss-revoked' })
+  t.equal((await post('/v1/trust-anchors', fs.readFileSync(pss.root, 'utf8'))).statusCode, 201)
+  t.equal((await post('/v1/intermediates', fs.readFileSync(pss.ica, 'utf8'))).statusCode, 201)
+  const imported = await post('/v1/crls', fs.readFileSync(pss.crls[0], 'utf8'), auth.registrar)
+  t.equal(imported.statusCode, 200, imported.body)
+  const revoked = await post('/v1/certificates?unitCode=23221', fs.readFileSync(pss.leaf, 'utf8'), auth.registrar)
+  t.equal(revoked.statusCode, 422, revoked.body)
+  t.match(revoked.json(), { problems: [{ code: 'revoked' }] })
 })
