@@ -3,6 +3,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import { sql } from 'drizzle-orm'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.ts'
+import { setTrustPolicy } from './certificates/trust-policy.ts'
 import type { Db } from './db/open.ts'
 import type { App, RouteDeps } from './http/types.ts'
 import { registerErrorHandling } from './http/error-handler.ts'
@@ -56,6 +57,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   await registerOpenApi(app)
 
   const ping = options.ping ?? (async () => { await db.execute(sql`select 1`) })
+  setTrustPolicy(db, { policies: config.certificatePolicies, explicitPolicy: config.requireExplicitPolicy })
   const deps: RouteDeps = { db, config, ping }
   for (const routes of ROUTE_MODULES) await app.register(routes, deps)
   return app

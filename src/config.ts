@@ -19,6 +19,9 @@ export type Config = {
   rateLimitWritesPerMinute: number
   rateLimitFailedAuthPerMinute: number
   shutdownGraceMs: number
+  /** user-initial-policy-set for registrations (RFC 5280 6.1.1 (c)); empty: anyPolicy. */
+  certificatePolicies: string[]
+  requireExplicitPolicy: boolean
 }
 
 export class ConfigError extends Error {}
@@ -42,6 +45,14 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (['true', '1', 'yes', 'on'].includes(raw)) return true
   if (['false', '0', 'no', 'off'].includes(raw)) return false
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`)
+}
+
+function oidList(env: Env, name: string): string[] {
+  const raw = env[name]?.trim()
+  if (!raw) return []
+  const list = raw.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  for (const oid of list) if (!/^[0-2](\.\d+)+$/.test(oid)) throw new ConfigError(`${name} must be a comma-separated list of OIDs, got "${oid}"`)
+  return list
 }
 
 /** Reads and validates the whole configuration. The only place that reads process.env. */
@@ -75,6 +86,8 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitWritesPerMinute: integer(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 1200, 1, 1_000_000),
     rateLimitFailedAuthPerMinute: integer(env, 'RATE_LIMIT_FAILED_AUTH_PER_MINUTE', 60, 1, 1_000_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    certificatePolicies: oidList(env, 'CERTIFICATE_POLICIES'),
+    requireExplicitPolicy: boolean(env, 'REQUIRE_EXPLICIT_POLICY', false),
   }
 }
 

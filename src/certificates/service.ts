@@ -19,6 +19,7 @@ import { audit } from '../auth/audit.ts'
 import { inScope } from '../auth/scope.ts'
 import { HttpProblem, badRequest, duplicate, forbidden, notFound, type ProblemEntry } from '../http/problem.ts'
 import { verifyCertificate, type Certificate } from '../pki/index.ts'
+import { trustPolicyOf } from './trust-policy.ts'
 import { foldName } from '../units/names.ts'
 import { chooseUnit, explicitUnitConflicts, type Kind, type Mention, type UnitRow } from './match.ts'
 import { lookupKeys, subjectMentions } from './subject-mentions.ts'
@@ -180,6 +181,7 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
       intermediates: [...trust.intermediates, ...chain, ...sharedChain],
       at: leaf.notBefore,
       profile: 'signing',
+      ...trustPolicyOf(db),
     })
     return {
       leaf, kind, item,

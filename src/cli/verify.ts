@@ -9,11 +9,15 @@ const USAGE = `Usage:
   kyso verify --jsonl < cases.jsonl
       One JSON object per line:
       {"id","trusted":[PEM…],"intermediates":[PEM…],"leaf":PEM,"at":ISO|null,
-       "crls"?:[PEM…],"purposes"?:[OID…],"maxDepth"?:n,"profile"?:"signing"|"rfc5280"}
+       "crls"?:[PEM…],"purposes"?:[OID…],"maxDepth"?:n,"profile"?:"signing"|"rfc5280",
+       "policies"?:[OID…],"explicitPolicy"?:bool,"inhibitPolicyMapping"?:bool,"inhibitAnyPolicy"?:bool}
       Answers one line {"id","ok","problems":[code…]} per input line, in order.
   kyso verify --anchor FILE [--anchor FILE…] [--intermediate FILE…] [--crl FILE…]
-              [--at ISO] [--profile signing|rfc5280] [--purpose OID…] [--max-depth N] CERT…
+              [--at ISO] [--profile signing|rfc5280] [--purpose OID…] [--max-depth N]
+              [--policy OID…] [--explicit-policy] [--inhibit-policy-mapping] [--inhibit-any-policy] CERT…
       Each CERT file holds a certificate, optionally followed by CA certificates of its chain.
+      --policy gives the user-initial-policy-set of RFC 5280 6.1 (default anyPolicy);
+      --explicit-policy requires the chain to be valid for one of them.
       Exit status 0 only if every certificate verifies.
 `
 
@@ -32,6 +36,20 @@ function purposeOid (p: string): string {
   const oid = EKU_NAMES[p]
   if (!oid) throw new Malformed(`unknown purpose ${p}`)
   return oid
+}
+
+const OID = /^[0-2](\.\d+)+$/
+
+function policyOids (v: unknown): string[] {
+  if (v === undefined || v === null) return []
+  if (!isStringArray(v) || !v.every(p => OID.test(p))) throw new Malformed('policies')
+  return v
+}
+
+function flag (v: unknown, name: string): boolean {
+  if (v === undefined || v === null) return false
+  if (typeof v !== 'boolean') throw new Malformed(name)
+  return v
 }
 
 function parseAt (v: unknown): Date {
@@ -71,14 +89,18 @@ export function verifyLine (line: string): { id: unknown; ok: boolean; problems:
       crls: crls.map(c => readCrl(c)),
       purposes: purposes.map(purposeOid),
       profile: profileOf(input.profile),
+      policies: policyOids(input.policies),
+      explicitPolicy: flag(input.explicitPolicy, 'explicitPolicy'),
+      inhibitPolicyMapping: flag(input.inhibitPolicyMapping, 'inhibitPolicyMapping'),
+      inhibitAnyPolicy: flag(input.inhibitAnyPolicy, 'inhibitAnyPolicy'),
       ...(typeof maxDepth === 'number' ? { maxDepth } : {})
     }
     const r = verifyCertificate(leaf, opts)
     return { id, ok: r.ok, problems: [...new Set(r.problems.map(p => p.code))] }
   } catch (e) {
     if (e instanceof PkiInputError) return { id, ok: false, problems: [e.code] }
-    if (e instanceof SyntaxError || e instanceof Malformed) return { id, ok: false, problems: ['malformed'] }
-    throw e
+    // Anything else is input this verifier could not handle: that line is answered, never the process ended.
+    return { id, ok: false, problems: ['malformed'] }
   }
 }
 
@@ -92,11 +114,15 @@ async function runJsonl (io: Io): Promise<number> {
   return 0
 }
 
-type FileArgs = { anchors: string[]; intermediates: string[]; crls: string[]; purposes: string[]; at?: string; profile?: string; maxDepth?: string; certs: string[] }
+type FileArgs = {
+  anchors: string[]; intermediates: string[]; crls: string[]; purposes: string[]; policies: string[]
+  explicitPolicy: boolean; inhibitPolicyMapping: boolean; inhibitAnyPolicy: boolean
+  at?: string; profile?: string; maxDepth?: string; certs: string[]
+}
 
 function parseArgs (args: string[]): FileArgs {
-  const out: FileArgs = { anchors: [], intermediates: [], crls: [], purposes: [], certs: [] }
-  const lists: Record<string, string[]> = { '--anchor': out.anchors, '--intermediate': out.intermediates, '--crl': out.crls, '--purpose': out.purposes }
+  const out: FileArgs = { anchors: [], intermediates: [], crls: [], purposes: [], policies: [], explicitPolicy: false, inhibitPolicyMapping: false, inhibitAnyPolicy: false, certs: [] }
+  const lists: Record<string, string[]> = { '--anchor': out.anchors, '--intermediate': out.intermediates, '--crl': out.crls, '--purpose': out.purposes, '--policy': out.policies }
   for (let i = 0; i < args.length; i++) {
     let a = args[i]
     let value: string | undefined
@@ -108,6 +134,9 @@ function parseArgs (args: string[]): FileArgs {
       return v
     }
     if (a in lists) lists[a].push(take())
+    else if (a === '--explicit-policy') out.explicitPolicy = true
+    else if (a === '--inhibit-policy-mapping') out.inhibitPolicyMapping = true
+    else if (a === '--inhibit-any-policy') out.inhibitAnyPolicy = true
     else if (a === '--at') out.at = take()
     else if (a === '--profile') out.profile = take()
     else if (a === '--max-depth') out.maxDepth = take()
@@ -148,6 +177,10 @@ async function runFiles (args: string[], io: Io): Promise<number> {
       crls,
       purposes: a.purposes.map(purposeOid),
       profile: profileOf(a.profile),
+      policies: policyOids(a.policies),
+      explicitPolicy: a.explicitPolicy,
+      inhibitPolicyMapping: a.inhibitPolicyMapping,
+      inhibitAnyPolicy: a.inhibitAnyPolicy,
       ...(maxDepth !== undefined ? { maxDepth } : {})
     }
   } catch (e) {

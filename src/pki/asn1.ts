@@ -1,6 +1,7 @@
 import forge from 'node-forge'
 import { checkDerFraming } from './der.ts'
-import { malformed } from './errors.ts'
+import { PkiInputError, malformed } from './errors.ts'
+import { decodeOid } from './oid.ts'
 
 export type Node = forge.asn1.Asn1
 export const T = forge.asn1.Type
@@ -15,6 +16,21 @@ export function parseDer (buf: Buffer): Node {
     return fromDer(buf.toString('binary'), { strict: true, parseAllBytes: true, decodeBitStrings: false })
   } catch {
     throw malformed('The data is not valid ASN.1 DER.')
+  }
+}
+
+/**
+ * Runs a reader over node-forge structures so that nothing but a PkiInputError leaves it:
+ * node-forge throws plain errors (and TypeErrors on shapes it did not expect) deep inside,
+ * and each of those is a `malformed` answer for that input alone.
+ */
+export function guarded<R> (what: string, read: () => R): R {
+  try {
+    return read()
+  } catch (e) {
+    if (e instanceof PkiInputError) throw e
+    if (e instanceof RangeError && /call stack/i.test(e.message)) throw malformed(`The ${what} is nested too deeply to read.`)
+    throw malformed(`The ${what} cannot be read as DER.`)
   }
 }
 
@@ -43,17 +59,25 @@ export function expect (node: Node | undefined, type: number, what: string): Nod
 
 export function oidOf (node: Node | undefined, what: string): string {
   const n = expect(node, T.OID, `an object identifier for ${what}`)
-  const raw = n.value as string
-  if (raw.length === 0 || (raw.charCodeAt(raw.length - 1) & 0x80) !== 0) throw malformed(`Invalid object identifier in ${what}.`)
-  return forge.asn1.derToOid(raw)
+  if (typeof n.value !== 'string') throw malformed(`Invalid object identifier in ${what}.`)
+  return decodeOid(Buffer.from(n.value, 'binary'), what)
 }
 
-/** INTEGER contents as lowercase hex without leading zero bytes ("0" for zero). */
+/**
+ * INTEGER contents as lowercase hex without leading zero bytes ("0" for zero); a negative
+ * value (which RFC 5280 tells relying parties to tolerate in serial numbers) is "-" and its
+ * magnitude, so that 255 ("ff") and -1 ("-1") never compare equal.
+ */
 export function integerHex (node: Node | undefined, what: string): string {
   const n = expect(node, T.INTEGER, `an integer for ${what}`)
   const raw = n.value as string
   if (raw.length === 0) throw malformed(`Empty integer in ${what}.`)
-  const hex = Buffer.from(raw, 'binary').toString('hex').replace(/^(00)+/, '')
+  const hexAll = Buffer.from(raw, 'binary').toString('hex')
+  if (raw.charCodeAt(0) & 0x80) {
+    const value = BigInt('0x' + hexAll) - (1n << BigInt(raw.length * 8))
+    return '-' + (-value).toString(16)
+  }
+  const hex = hexAll.replace(/^(00)+/, '')
   return hex === '' ? '0' : hex
 }
 

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto'
-import { T, bitString, expect, integerHex, isContext, kids, oidOf, parseDer, smallInteger, type Node } from './asn1.ts'
+import { T, bitString, guarded, expect, integerHex, isContext, kids, oidOf, parseDer, smallInteger, type Node } from './asn1.ts'
 import { childrenOf, readTlv, slice } from './der.ts'
 import { malformed } from './errors.ts'
 import { decodeExtensions, parseExtensionList, type BasicConstraints, type Extension, type NameConstraints } from './extensions.ts'
 import type { GeneralName } from './general-name.ts'
 import { dnString, parseName, subjectRecord, type ParsedName } from './name.ts'
+import { decodePolicyExtensions, type PolicyExtensions } from './policy-extensions.ts'
 import { describeKey } from './public-key.ts'
-import { signatureAlgorithmName } from './signature-algorithms.ts'
+import { RSASSA_PSS, pssParams, signatureAlgorithmName, type PssParams } from './signature-algorithms.ts'
 import { parseTime } from './time.ts'
 
 export type Certificate = {
@@ -45,6 +46,9 @@ export type CertificateDetails = {
   issuerName: ParsedName
   subjectAltName?: GeneralName[]
   nameConstraints?: NameConstraints
+  policy: PolicyExtensions
+  /** RSASSA-PSS parameters of the certificate's signature (null: unusable), when it is one. */
+  signaturePss?: PssParams | null
 }
 
 const details = new WeakMap<Certificate, CertificateDetails>()
@@ -64,7 +68,11 @@ export function parseCertificate (der: Buffer): Certificate {
   return cert
 }
 
-function decode (input: Buffer): { cert: Certificate; details: CertificateDetails } {
+function decode (input: Buffer): ReturnType<typeof decodeUnguarded> {
+  return guarded('certificate', () => decodeUnguarded(input))
+}
+
+function decodeUnguarded (input: Buffer): { cert: Certificate; details: CertificateDetails } {
   const der = Buffer.from(input)
   const root = parseDer(der)
   const what = 'certificate'
@@ -92,7 +100,8 @@ function decode (input: Buffer): { cert: Certificate; details: CertificateDetail
   const innerAlgDer = slice(der, tbsParts[i + 1])
   const outerAlgDer = slice(der, top[1])
   if (!innerAlgDer.equals(outerAlgDer)) throw malformed('The certificate names two different signature algorithms.')
-  const signatureOid = oidOf(kids(expect(sigAlg, T.SEQUENCE, 'a signature algorithm'), what)[0], what)
+  const [sigOidNode, sigParams] = kids(expect(sigAlg, T.SEQUENCE, 'a signature algorithm'), what)
+  const signatureOid = oidOf(sigOidNode, what)
 
   let extensions: Extension[] = []
   for (const rest of f.slice(i + 6)) {
@@ -152,8 +161,10 @@ function decode (input: Buffer): { cert: Certificate; details: CertificateDetail
     details: {
       subjectName,
       issuerName,
+      policy: decodePolicyExtensions(extensions, 'certificate'),
       ...(decoded.subjectAltName ? { subjectAltName: decoded.subjectAltName } : {}),
-      ...(decoded.nameConstraints ? { nameConstraints: decoded.nameConstraints } : {})
+      ...(decoded.nameConstraints ? { nameConstraints: decoded.nameConstraints } : {}),
+      ...(signatureOid === RSASSA_PSS ? { signaturePss: pssParams(sigParams) } : {})
     }
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { T, bitString, expect, integerHex, isContext, kids, oidOf, parseDer, smallInteger, toBuffer } from './asn1.ts'
+import { T, bitString, guarded, expect, integerHex, isContext, kids, oidOf, parseDer, smallInteger, toBuffer } from './asn1.ts'
 import { classifyDer } from './classify.ts'
 import { childrenOf, readTlv, slice } from './der.ts'
 import { malformed } from './errors.ts'
@@ -7,7 +7,7 @@ import { parseExtensionList, type Extension } from './extensions.ts'
 import { dnString, parseName, type ParsedName } from './name.ts'
 import { CRL_REASONS, EXT } from './oids.ts'
 import { decodeBase64, looksLikePem, pemBlocks, pemBody } from './pem.ts'
-import { signatureAlgorithmName } from './signature-algorithms.ts'
+import { RSASSA_PSS, pssParams, signatureAlgorithmName, type PssParams, type SignatureSpec } from './signature-algorithms.ts'
 import { parseTime } from './time.ts'
 
 export type CrlEntry = { serialNumber: string; revokedAt: Date; reason?: string }
@@ -32,6 +32,7 @@ export type CrlDetails = {
   crlNumber?: string
   /** Why the CRL cannot be relied on even if its signature verifies (RFC 5280 6.3), or null. */
   unusable: string | null
+  signaturePss?: PssParams | null
 }
 
 const details = new WeakMap<Crl, CrlDetails>()
@@ -53,7 +54,11 @@ export function parseCrl (der: Buffer): Crl {
 
 const ENTRY_EXTENSIONS_HANDLED = new Set<string>([EXT.reasonCode, EXT.invalidityDate])
 
-function decode (input: Buffer): { crl: Crl; details: CrlDetails } {
+function decode (input: Buffer): ReturnType<typeof decodeUnguarded> {
+  return guarded('revocation list', () => decodeUnguarded(input))
+}
+
+function decodeUnguarded (input: Buffer): { crl: Crl; details: CrlDetails } {
   const der = Buffer.from(input)
   const what = 'revocation list'
   const root = parseDer(der)
@@ -63,7 +68,8 @@ function decode (input: Buffer): { crl: Crl; details: CrlDetails } {
   const tbsParts = childrenOf(der, top[0])
   const f = kids(expect(tbs, T.SEQUENCE, 'the signed part of a revocation list'), what)
   let i = 0
-  if (f[0]?.tagClass === 0 && f[0].type === T.INTEGER) {
+  const v2 = f[0]?.tagClass === 0 && f[0].type === T.INTEGER
+  if (v2) {
     if (smallInteger(f[0], what) > 1) throw malformed('The revocation list has an unknown version.')
     i++
   }
@@ -115,9 +121,12 @@ function decode (input: Buffer): { crl: Crl; details: CrlDetails } {
       unusable = 'it carries a critical extension this verifier does not handle'
     }
   }
-  if (crlNumber === undefined && !unusable) unusable = 'it has no CRL number, which RFC 5280 requires'
+  if (!v2 && extensions.length > 0) throw malformed('A version 1 revocation list carries extensions.')
+  // Version 1 lists have no extensions at all and are valid (RFC 5280 5); a version 2 list must be numbered (5.2.3).
+  if (v2 && crlNumber === undefined && !unusable) unusable = 'it has no CRL number, which RFC 5280 requires'
 
-  const signatureOid = oidOf(kids(sigAlg, what)[0], what)
+  const [sigOidNode, sigParams] = kids(sigAlg, what)
+  const signatureOid = oidOf(sigOidNode, what)
   const sig = bitString(sigValue, 'the signature of the revocation list')
   const crl: Crl = {
     der,
@@ -132,11 +141,19 @@ function decode (input: Buffer): { crl: Crl; details: CrlDetails } {
     signatureOid,
     ...(authorityKeyId ? { authorityKeyId } : {})
   }
-  return { crl, details: { issuerName, crlNumber, unusable, fingerprintSha256: createHash('sha256').update(der).digest('hex') } }
+  return { crl, details: { issuerName, crlNumber, unusable, fingerprintSha256: createHash('sha256').update(der).digest('hex'), ...(signatureOid === RSASSA_PSS ? { signaturePss: pssParams(sigParams) } : {}) } }
+}
+
+export function crlSignatureSpec (crl: Crl): SignatureSpec {
+  return { oid: crl.signatureOid, pss: crlDetailsOf(crl).signaturePss }
 }
 
 /** A CRL as PEM (X509 CRL block) or DER. */
 export function readCrl (body: Buffer | string): Crl {
+  return guarded('revocation list', () => readCrlUnguarded(body))
+}
+
+function readCrlUnguarded (body: Buffer | string): Crl {
   let der: Buffer
   const text = typeof body === 'string' ? body : (body[0] === 0x30 ? null : body.toString('latin1'))
   if (text === null) {

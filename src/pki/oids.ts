@@ -45,14 +45,17 @@ export const EXT = {
   nameConstraints: '2.5.29.30',
   crlDistributionPoints: '2.5.29.31',
   certificatePolicies: '2.5.29.32',
+  policyMappings: '2.5.29.33',
   authorityKeyIdentifier: '2.5.29.35',
-  extKeyUsage: '2.5.29.37'
+  policyConstraints: '2.5.29.36',
+  extKeyUsage: '2.5.29.37',
+  inhibitAnyPolicy: '2.5.29.54'
 } as const
 
 /** Extensions the path validator understands well enough to accept when marked critical. */
 export const KNOWN_CRITICAL_EXTENSIONS = new Set<string>([
   EXT.keyUsage, EXT.basicConstraints, EXT.extKeyUsage, EXT.subjectAltName, EXT.issuerAltName,
-  EXT.nameConstraints, EXT.certificatePolicies
+  EXT.nameConstraints, EXT.certificatePolicies, EXT.policyMappings, EXT.policyConstraints, EXT.inhibitAnyPolicy
 ])
 
 export const KEY_USAGE_BITS = [
@@ -78,6 +81,8 @@ export type SignatureAlgorithm = {
   hash: string | null /* node:crypto digest name; null for Ed25519 */
   key: 'RSA' | 'EC' | 'Ed25519'
   weak?: 'refused' | 'warning'
+  /** RSASSA-PSS (RFC 4055): verified with PSS padding and this salt length. */
+  pss?: { saltLength: number }
 }
 
 export const SIGNATURE_ALGORITHMS: Record<string, SignatureAlgorithm> = {
@@ -110,7 +115,8 @@ export const KEY_ALGORITHMS: Record<string, string> = {
   '1.3.101.112': 'Ed25519',
   '1.3.101.113': 'Ed448',
   '1.2.840.10040.4.1': 'DSA',
-  '1.2.840.113549.1.1.10': 'RSASSA-PSS'
+  // An RSA key restricted to RSASSA-PSS (RFC 4055 section 1.2): an RSA key all the same.
+  '1.2.840.113549.1.1.10': 'RSA'
 }
 
 export const CURVES: Record<string, { name: string; bits: number }> = {

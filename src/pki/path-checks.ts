@@ -1,18 +1,19 @@
 import { detailsOf, type Certificate } from './certificate.ts'
-import { crlDetailsOf, type Crl } from './crl.ts'
+import type { Crl } from './crl.ts'
 import { nameConstraintViolation } from './name-constraints.ts'
 import { isDnsName, isMailbox } from './name-syntax.ts'
 import { ANY_EKU, EXT, KNOWN_CRITICAL_EXTENSIONS } from './oids.ts'
-import { cap, label, problem, who, type PkiProblem, type Role } from './problems.ts'
-import { checkSignature } from './signature.ts'
+import { cap, label, problem, roleOf, who, type PkiProblem, type Role } from './problems.ts'
+import { checkPolicies } from './policy-check.ts'
+import type { PolicyInput } from './policy-tree.ts'
+import { checkRevocation } from './revocation.ts'
+import { signatureSpecOf } from './signature.ts'
 import { signatureAlgorithm } from './signature-algorithms.ts'
 
-export type PathCheckInput = { at: number; crls: Crl[]; purposes: string[] }
+export type PathCheckInput = { at: number; crls: Crl[]; purposes: string[]; policy?: PolicyInput }
 export type Findings = { problems: PkiProblem[]; warnings: PkiProblem[] }
 
-export function roleOf (index: number, length: number): Role {
-  return index === 0 ? 'leaf' : index === length - 1 ? 'anchor' : 'intermediate'
-}
+export { roleOf }
 
 const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z')
 
@@ -47,6 +48,21 @@ function checkOne (cert: Certificate, role: Role, out: Findings, at: number): vo
   if (d.nameConstraints && !isCa) {
     out.problems.push(problem('nonconforming_certificate', `${cap(w)} carries name constraints, which only CA certificates may.`))
   }
+  if (role !== 'anchor') {
+    // RFC 5280 4.2.1.10: name constraints MUST be critical; 4.2.1.9: no pathLenConstraint without cA.
+    if (d.nameConstraints && cert.extensions.some(e => e.oid === EXT.nameConstraints && !e.critical)) {
+      out.problems.push(problem('nonconforming_certificate', `${cap(w)} does not mark its name constraints critical, as RFC 5280 requires.`))
+    }
+    // 4.2.1.11 and 4.2.1.14: policyConstraints and inhibitAnyPolicy MUST be critical.
+    for (const e of cert.extensions) {
+      if ((e.oid === EXT.policyConstraints || e.oid === EXT.inhibitAnyPolicy) && !e.critical) {
+        out.problems.push(problem('nonconforming_certificate', `${cap(w)} does not mark its ${e.oid === EXT.policyConstraints ? 'policy constraints' : 'inhibitAnyPolicy extension'} critical, as RFC 5280 requires.`))
+      }
+    }
+    if (cert.basicConstraints?.pathLen !== undefined && !isCa) {
+      out.problems.push(problem('nonconforming_certificate', `${cap(w)} sets a path length constraint but is not a CA, which RFC 5280 forbids.`))
+    }
+  }
   if (d.issuerName.attributes.length === 0) {
     out.problems.push(problem('nonconforming_certificate', `${cap(w)} has an empty issuer name.`))
   }
@@ -59,7 +75,7 @@ function checkOne (cert: Certificate, role: Role, out: Findings, at: number): vo
     if (bad) out.problems.push(problem('invalid_name', `${cap(w)} has an alternative name that is not well formed${g.kind !== 'ip' ? ` ("${g.value}")` : ''}.`))
   }
   if (role !== 'anchor') {
-    const alg = signatureAlgorithm(cert.signatureOid)
+    const alg = signatureAlgorithm(signatureSpecOf(cert))
     if (alg?.weak === 'refused') out.problems.push(problem('weak_signature_algorithm', `${cap(w)} is signed with ${cert.signatureAlgorithm}, which can be forged; it is refused.`))
     if (alg?.weak === 'warning') out.warnings.push(problem('weak_signature_algorithm', `${cap(w)} is signed with ${cert.signatureAlgorithm} (SHA-1). Accepted, because the first-generation Government CA used it, but SHA-1 is no longer considered safe.`))
   }
@@ -75,6 +91,10 @@ function checkIssuer (path: Certificate[], index: number, out: Findings): void {
     return
   }
   if (!bc.critical) out.problems.push(problem('nonconforming_certificate', `${cap(w)} is a CA but does not mark basicConstraints critical, as RFC 5280 requires.`))
+  // RFC 5280 4.2.1.3: a CA certificate MUST carry keyUsage (trust anchors are trusted as given).
+  if (!cert.keyUsage && index < path.length - 1) {
+    out.problems.push(problem('ca_key_usage', `${cap(w)} is a CA without a key usage extension, which RFC 5280 requires of CA certificates.`))
+  }
   if (cert.keyUsage && !cert.keyUsage.includes('keyCertSign')) {
     out.problems.push(problem('ca_key_usage', `${cap(w)} is a CA, but its key usage does not allow it to sign certificates (keyCertSign is missing).`))
   }
@@ -84,49 +104,6 @@ function checkIssuer (path: Certificate[], index: number, out: Findings): void {
     const below = intermediatesBelow(path, index)
     if (below > bc.pathLen) {
       out.problems.push(problem('path_length_exceeded', `${cap(w)} allows at most ${bc.pathLen} intermediate CA${bc.pathLen === 1 ? '' : 's'} below it, but the chain has ${below}.`))
-    }
-  }
-}
-
-// CRLs are long and re-checked on every verification that passes them; remember the answers.
-const crlSignatures = new Map<string, boolean>()
-
-function crlSignedBy (crl: Crl, fingerprint: string, issuer: Certificate): boolean {
-  const k = fingerprint + issuer.fingerprintSha256
-  let ok = crlSignatures.get(k)
-  if (ok === undefined) {
-    ok = checkSignature(crl.tbsDer, crl.signature, crl.signatureOid, issuer) === 'ok'
-    if (crlSignatures.size >= 10_000) crlSignatures.clear()
-    crlSignatures.set(k, ok)
-  }
-  return ok
-}
-
-function checkCrls (path: Certificate[], input: PathCheckInput, out: Findings): void {
-  for (let i = 0; i < path.length - 1; i++) {
-    const cert = path[i]
-    const issuer = path[i + 1]
-    const issuerKey = detailsOf(cert).issuerName.key
-    for (const crl of input.crls) {
-      const cd = crlDetailsOf(crl)
-      if (cd.issuerName.key !== issuerKey) continue
-      if (!crlSignedBy(crl, cd.fingerprintSha256, issuer)) {
-        out.warnings.push(problem('crl_ignored', `A revocation list naming "${label(issuer)}" as issuer was ignored: its signature does not verify under that CA.`))
-        continue
-      }
-      const w = who(cert, roleOf(i, path.length))
-      if (issuer.keyUsage && !issuer.keyUsage.includes('cRLSign')) {
-        out.problems.push(problem('crl_unusable', `The revocation list of "${label(issuer)}" cannot be relied on (that CA may not sign revocation lists), so the revocation status of ${w} is unknown.`))
-        continue
-      }
-      if (cd.unusable) {
-        out.problems.push(problem('crl_unusable', `The revocation list of "${label(issuer)}" cannot be relied on (${cd.unusable}), so the revocation status of ${w} is unknown.`))
-        continue
-      }
-      const entry = crl.entries.find(e => e.serialNumber === cert.serialNumber)
-      if (entry) {
-        out.problems.push(problem('revoked', `${cap(w)} was revoked by "${label(issuer)}" on ${iso(entry.revokedAt)}${entry.reason ? ` (${entry.reason})` : ''}.`))
-      }
     }
   }
 }
@@ -158,6 +135,7 @@ export function checkPath (path: Certificate[], input: PathCheckInput): Findings
     const missing = input.purposes.filter(p => !leaf.extKeyUsage!.includes(p))
     if (missing.length > 0) out.problems.push(problem('purpose', `The certificate may not be used for ${missing.join(', ')} (its extended key usage allows only ${leaf.extKeyUsage.join(', ')}).`))
   }
-  checkCrls(path, input, out)
+  checkPolicies(path, input.policy ?? {}, out)
+  checkRevocation(path, input.crls, input.at, out)
   return out
 }

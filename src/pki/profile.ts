@@ -1,6 +1,7 @@
 import type { Certificate } from './certificate.ts'
 import { cap, problem, who, type PkiProblem } from './problems.ts'
 import { signatureAlgorithm } from './signature-algorithms.ts'
+import { signatureSpecOf } from './signature.ts'
 
 const SIGNING_CURVES = new Set(['P-256', 'P-384', 'P-521'])
 
@@ -13,7 +14,7 @@ export function checkSigningProfile (cert: Certificate): { problems: PkiProblem[
     problems.push(problem('ca_certificate', 'This is a CA certificate (it issues other certificates), not the signing certificate of an organisation or person.'))
   }
   if (!cert.keyUsage) {
-    warnings.push(problem('no_key_usage', 'The certificate does not state its key usage, so nothing restricts what it may be used for.'))
+    problems.push(problem('key_usage', 'The certificate does not state its key usage, so it is not shown to be allowed to make signatures (digitalSignature or nonRepudiation is needed).'))
   } else if (!cert.keyUsage.includes('digitalSignature') && !cert.keyUsage.includes('nonRepudiation')) {
     problems.push(problem('key_usage', `The certificate is not allowed to make signatures: its key usage (${cert.keyUsage.join(', ') || 'empty'}) has neither digitalSignature nor nonRepudiation.`))
   }
@@ -25,7 +26,7 @@ export function checkSigningProfile (cert: Certificate): { problems: PkiProblem[
   } else {
     problems.push(problem('unsupported_algorithm', `The certificate's key type (${cert.keyAlgorithm}) is not supported; RSA and EC keys are.`))
   }
-  const alg = signatureAlgorithm(cert.signatureOid)
+  const alg = signatureAlgorithm(signatureSpecOf(cert))
   if (!alg) {
     problems.push(problem('unsupported_algorithm', `The certificate is signed with ${cert.signatureAlgorithm}, which is not supported.`))
   } else if (alg.weak === 'refused') {

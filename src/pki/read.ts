@@ -1,4 +1,5 @@
 import { parseCertificate, type Certificate } from './certificate.ts'
+import { guarded } from './asn1.ts'
 import { classifyDer } from './classify.ts'
 import { PkiInputError, malformed } from './errors.ts'
 import { decodeBase64, looksLikePem, pemBlocks, pemBody } from './pem.ts'
@@ -40,6 +41,10 @@ function asText (body: Buffer | string): string | null {
  * part is a private key, and never skips a block it does not understand.
  */
 export function readCertificates (body: Buffer | string): Certificate[] {
+  return guarded('upload', () => readCertificatesUnguarded(body))
+}
+
+function readCertificatesUnguarded (body: Buffer | string): Certificate[] {
   const text = asText(body)
   if (text === null) return fromDer(body as Buffer)
   if (text.trim() === '') throw malformed('The upload is empty.')

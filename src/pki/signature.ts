@@ -1,6 +1,7 @@
-import { createPublicKey, verify, type KeyObject } from 'node:crypto'
+import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto'
 import type { Certificate } from './certificate.ts'
-import { signatureAlgorithm } from './signature-algorithms.ts'
+import { detailsOf } from './certificate.ts'
+import { signatureAlgorithm, type SignatureSpec } from './signature-algorithms.ts'
 
 export type SignatureCheck = 'ok' | 'bad' | 'unsupported'
 
@@ -20,19 +21,27 @@ export function publicKeyOf (cert: Certificate): KeyObject | null {
 }
 
 /** Checks `signature` over `tbs` with the issuer's key, using node:crypto only. */
-export function checkSignature (tbs: Buffer, signature: Buffer, oid: string, issuer: Certificate): SignatureCheck {
-  const alg = signatureAlgorithm(oid)
+export function checkSignature (tbs: Buffer, signature: Buffer, spec: string | SignatureSpec, issuer: Certificate): SignatureCheck {
+  const alg = signatureAlgorithm(spec)
   if (!alg) return 'unsupported'
   const key = publicKeyOf(issuer)
   if (!key) return 'bad'
   const type = key.asymmetricKeyType
-  const fits = (alg.key === 'RSA' && type === 'rsa') || (alg.key === 'EC' && type === 'ec') || (alg.key === 'Ed25519' && type === 'ed25519')
+  // An RSA-PSS key (RFC 4055 1.2) may make PSS signatures only.
+  const fits = (alg.key === 'RSA' && (type === 'rsa' || (type === 'rsa-pss' && !!alg.pss))) ||
+    (alg.key === 'EC' && type === 'ec') || (alg.key === 'Ed25519' && type === 'ed25519')
   if (!fits) return 'bad'
   try {
-    return verify(alg.hash, tbs, key, signature) ? 'ok' : 'bad'
+    const k = alg.pss ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: alg.pss.saltLength } : key
+    return verify(alg.hash, tbs, k, signature) ? 'ok' : 'bad'
   } catch {
     return 'bad'
   }
+}
+
+/** The signature algorithm of a certificate, with its RSASSA-PSS parameters. */
+export function signatureSpecOf (cert: Certificate): SignatureSpec {
+  return { oid: cert.signatureOid, pss: detailsOf(cert).signaturePss }
 }
 
 // Results for links whose child is a CA certificate: these repeat on every
@@ -48,7 +57,7 @@ export function checkLink (child: Certificate, issuer: Certificate, spend: () =>
     if (hit) return hit
   }
   if (!spend()) return 'budget'
-  const r = checkSignature(child.tbsDer, child.signature, child.signatureOid, issuer)
+  const r = checkSignature(child.tbsDer, child.signature, signatureSpecOf(child), issuer)
   if (cacheable) {
     if (links.size >= LINK_CACHE_LIMIT) links.clear()
     links.set(k, r)

@@ -15,6 +15,13 @@ export type VerifyOptions = {
   /** Most intermediate CAs allowed (self-issued ones not counted). */
   maxDepth?: number
   profile: 'signing' | 'rfc5280'
+  /** user-initial-policy-set of RFC 5280 6.1.1 (c); absent or empty: anyPolicy. */
+  policies?: string[]
+  /** initial-explicit-policy (6.1.1 (f)): the path must be valid for at least one of `policies`. */
+  explicitPolicy?: boolean
+  /** initial-policy-mapping-inhibit and initial-any-policy-inhibit (6.1.1 (e), (g)). */
+  inhibitPolicyMapping?: boolean
+  inhibitAnyPolicy?: boolean
 }
 
 export type VerifyResult = { ok: boolean; path: Certificate[]; problems: PkiProblem[]; warnings: PkiProblem[] }
@@ -136,7 +143,13 @@ export function verifyCertificate (leaf: Certificate, opts: VerifyOptions): Veri
   }
   const at = floorToSecond(opts.at)
   const { byName, anchors } = index(opts)
-  const input = { at, crls: opts.crls ?? [], purposes: opts.purposes ?? [] }
+  const policy = {
+    initialPolicySet: opts.policies ?? [],
+    initialExplicitPolicy: opts.explicitPolicy === true,
+    initialPolicyMappingInhibit: opts.inhibitPolicyMapping === true,
+    initialAnyPolicyInhibit: opts.inhibitAnyPolicy === true
+  }
+  const input = { at, crls: opts.crls ?? [], purposes: opts.purposes ?? [], policy }
   const s: Search = {
     byName,
     anchors,

@@ -202,21 +202,26 @@ t.test('CRLs: revoked, not revoked, broken signature, wrong issuer', async t => 
   t.same(codes(r), ['revoked'])
   t.match(r.problems[0].message, /revoked by "CN=CA phục vụ.*keyCompromise/)
   t.ok(verifyCertificate(other.cert, opts({ crls: [crl.crl] })).ok, 'a certificate not on the list')
-  // the same CRL with its signature broken is ignored, with a warning
+  // RFC 5280 6.3.3: the same CRL with its signature broken decides nothing, so the status is undetermined
   const broken = Buffer.from(crl.der)
   broken[broken.length - 3] ^= 0xff
   const { readCrl } = await import('../../src/pki/index.ts')
   const brokenCrl = readCrl(broken)
   t.notOk(verifyCrlSignature(brokenCrl, h.ca.cert))
   const r2 = verifyCertificate(h.leaf.cert, opts({ crls: [brokenCrl] }))
-  t.ok(r2.ok)
-  t.same(r2.warnings.map(w => w.code), ['crl_ignored'])
-  // a CRL by the root does not revoke the leaf's serial
+  t.same(codes(r2), ['crl_unusable'])
+  // ... while a valid CRL given beside it decides
+  const clean = issueCrl({ issuer: h.ca.cert, key: h.ca.key.privateKey, thisUpdate: AT, revoked: [] })
+  const r2b = verifyCertificate(h.leaf.cert, opts({ crls: [brokenCrl, clean.crl] }))
+  t.ok(r2b.ok)
+  t.same(r2b.warnings.map(w => w.code), ['crl_ignored'])
+  // a CRL by the root does not revoke the leaf's serial (but the leaf's own issuer's CRL is needed)
   const rootCrl = issueCrl({ issuer: h.root.cert, key: h.root.key.privateKey, thisUpdate: AT, revoked: [{ serial: h.leaf.cert.serialNumber, date: AT }] })
-  t.ok(verifyCertificate(h.leaf.cert, opts({ crls: [rootCrl.crl] })).ok)
+  t.ok(verifyCertificate(h.leaf.cert, opts({ crls: [rootCrl.crl, clean.crl] })).ok)
+  t.same(codes(verifyCertificate(h.leaf.cert, opts({ crls: [rootCrl.crl] }))), ['crl_unusable'], 'no CRL of the leaf issuer: undetermined')
   // the root's CRL revoking the intermediate revokes the whole path
   const caRevoked = issueCrl({ issuer: h.root.cert, key: h.root.key.privateKey, thisUpdate: AT, revoked: [{ serial: h.ca.cert.serialNumber, date: AT }] })
-  const r3 = verifyCertificate(h.leaf.cert, opts({ crls: [caRevoked.crl] }))
+  const r3 = verifyCertificate(h.leaf.cert, opts({ crls: [caRevoked.crl, clean.crl] }))
   t.same(codes(r3), ['revoked'])
   t.match(r3.problems[0].message, /intermediate CA/)
   // a properly signed CRL without a CRL number cannot be relied on
