@@ -70,7 +70,8 @@ function placeConstraints(mentions: Mention[], rows: UnitRow[], day: string): Pl
 
 /** Whether a commune in force on the day lies in a place the constraint denotes; `viaFormer` when only through lineage. */
 function satisfies(unit: UnitRow, c: PlaceConstraint): { ok: boolean; viaFormer?: UnitRow } {
-  if (c.mention.level === null && c.mention.key === unit.bareKey) return { ok: true }
+  // An untyped name in CN, O or OU may be the commune's own; in L and ST it names a place.
+  if (c.mention.level === null && c.mention.key === unit.bareKey && NAME_ATTRIBUTES.has(c.mention.attribute)) return { ok: true }
   if (c.current.some((p) => p.code === unit.districtCode || p.code === unit.provinceCode || p.code === unit.parentCode)) return { ok: true }
   const former = c.former.find((p) => unit.placeCodes.includes(p.code))
   return former ? { ok: true, viaFormer: former } : { ok: false }

@@ -90,7 +90,7 @@ t.test('finding the unit from the subject', async (t) => {
     const gone = await upload(subject(['CN', 'UBND xã Đồng Cũ']))
     t.equal(gone.statusCode, 422)
     t.equal(gone.json().problems[0].code, 'unit_not_found')
-    t.match(gone.json().problems[0].message, /did not exist on 2024-03-01/)
+    t.match(gone.json().problems[0].message, /was not in force on 2024-03-01/)
     const notYet = await upload(subject(['CN', 'UBND xã Đồng Mới']), '', { notBefore: day('2018-05-01') })
     t.equal(notYet.json().problems[0].code, 'unit_not_found')
     t.same(await stored(database.db), before, 'nothing stored')
