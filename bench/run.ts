@@ -27,7 +27,7 @@ import { NATIONAL_CSV, SEED_FILE, loadDataSet, type LoadReport } from './lib/nat
 import { intakeRows, intakeSizes, makeChain, measurePki, measureRegistrations, prepareRegistrar, type PkiResult, type RegistrationResult } from './lib/intake.ts'
 import { coldStart, ensureBuilt, rssOf, startBenchServer, tempDir, type BenchServer, type ColdStart } from './lib/server.ts'
 import { readFor, type LoadResult } from './lib/http.ts'
-import { summarize, timeRuns, type Timing } from './lib/stats.ts'
+import { timeRuns, type Timing } from './lib/stats.ts'
 import { fmt, machine, ms, ratio, table, writeResults, type Row } from './lib/report.ts'
 
 const argv = process.argv.slice(2)

@@ -116,8 +116,8 @@ export async function coldStart(env: Record<string, string>, options: { tsx?: bo
   children.add(child)
   const exited = exitOf(child)
   let out = ''
-  child.stdout!.on('data', (d) => { out += d })
-  child.stderr!.on('data', (d) => { out += d })
+  child.stdout.on('data', (d) => { out += d })
+  child.stderr.on('data', (d) => { out += d })
   try {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the server did not start within 120 s:\n${out}`)), 120_000)
@@ -125,8 +125,8 @@ export async function coldStart(env: Record<string, string>, options: { tsx?: bo
         const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
         if (m) { clearTimeout(timer); resolve(m[1]) }
       }
-      child.stdout!.on('data', look)
-      child.stderr!.on('data', look)
+      child.stdout.on('data', look)
+      child.stderr.on('data', look)
       void exited.then((code) => { clearTimeout(timer); reject(new Error(`the server exited with ${code}:\n${out}`)) })
     })
     const listeningMs = performance.now() - started

@@ -20,9 +20,9 @@ const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc')
 const CLIENT = path.join(import.meta.dirname, 'client/kyso-client.ts')
 type Answer = { parent: { code: string | null; name: string }; covered: number; total: number } & Record<string, unknown>
 type Client = {
-  getCoverage(baseUrl: string, query: Record<string, string>): Promise<Answer>
-  getSavings(baseUrl: string, query: Record<string, string | number>): Promise<Record<string, unknown>>
-  summary(coverage: Answer, savings: Record<string, unknown>): string
+  getCoverage: (baseUrl: string, query: Record<string, string>) => Promise<Answer>
+  getSavings: (baseUrl: string, query: Record<string, string | number>) => Promise<Record<string, unknown>>
+  summary: (coverage: Answer, savings: Record<string, unknown>) => string
 }
 
 const TSCONFIG = {
