@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// The `kyso` command: loads the TypeScript sources through tsx, so no build step is needed.
-import { register } from 'tsx/esm/api'
+// The `kyso` command: runs the compiled code in dist/ (built by `npm ci`, or `npm run build`).
+import fs from 'node:fs'
 
-register()
-const { main } = await import('../src/cli/main.ts')
-process.exitCode = await main(process.argv.slice(2))
+const main = new URL('../dist/cli/main.js', import.meta.url)
+if (!fs.existsSync(main)) {
+  console.error('kyso: dist/ is missing; run `npm run build` (or `npm ci`) in the Kyso folder first.')
+  process.exit(1)
+}
+process.setSourceMapsEnabled(true)
+const { main: run } = await import(main.href)
+process.exitCode = await run(process.argv.slice(2))

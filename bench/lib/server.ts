@@ -1,5 +1,5 @@
-/** Processes the benchmark starts: the app under load (serve.ts) and cold starts of src/server.ts. */
-import { spawn, type ChildProcess } from 'node:child_process'
+/** Processes the benchmark starts: the app under load (serve.ts) and starts of the server as `npm start` runs it. */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -94,13 +94,21 @@ export async function startBenchServer(databaseUrl: string, env: Record<string, 
 
 export type ColdStart = { listeningMs: number; healthMs: number; rss: number }
 
+/** Builds dist/ when a source is newer than the last build (scripts/build.js --if-stale), outside any timing. */
+export function ensureBuilt(): void {
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.js'), '--if-stale'], { cwd: ROOT, stdio: 'inherit' })
+}
+
 /**
- * Spawns `node --import tsx src/server.ts` with PORT=0 and `env` (a fresh DATA_DIR or a fresh
- * DATABASE_URL): time to "Server listening at", then to the first /health 200. Stops it with SIGTERM.
+ * Spawns the server as `npm start` does (`node --enable-source-maps dist/server.js`; with `tsx: true`,
+ * `node --import tsx src/server.ts`, compiling at start) with PORT=0 and `env` (a fresh DATA_DIR or a fresh
+ * DATABASE_URL, or an existing one for a warm start): time to "Server listening at", then to the first
+ * /health 200. Stops it with SIGTERM. Call ensureBuilt() first.
  */
-export async function coldStart(env: Record<string, string>): Promise<ColdStart> {
+export async function coldStart(env: Record<string, string>, options: { tsx?: boolean } = {}): Promise<ColdStart> {
+  const args = options.tsx ? ['--import', 'tsx', 'src/server.ts'] : ['--enable-source-maps', 'dist/server.js']
   const started = performance.now()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -108,8 +116,8 @@ export async function coldStart(env: Record<string, string>): Promise<ColdStart>
   children.add(child)
   const exited = exitOf(child)
   let out = ''
-  child.stdout!.on('data', (d) => { out += d })
-  child.stderr!.on('data', (d) => { out += d })
+  child.stdout.on('data', (d) => { out += d })
+  child.stderr.on('data', (d) => { out += d })
   try {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the server did not start within 120 s:\n${out}`)), 120_000)
@@ -117,8 +125,8 @@ export async function coldStart(env: Record<string, string>): Promise<ColdStart>
         const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
         if (m) { clearTimeout(timer); resolve(m[1]) }
       }
-      child.stdout!.on('data', look)
-      child.stderr!.on('data', look)
+      child.stdout.on('data', look)
+      child.stderr.on('data', look)
       void exited.then((code) => { clearTimeout(timer); reject(new Error(`the server exited with ${code}:\n${out}`)) })
     })
     const listeningMs = performance.now() - started

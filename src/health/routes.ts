@@ -10,7 +10,8 @@ export default async function healthRoutes(app: App, { ping }: RouteDeps) {
     schema: {
       tags: ['health'],
       summary: 'Readiness: 200 when the database answers, 503 when it does not',
-      response: { 200: Type.Object({ status: Type.Literal('ok') }), ...errors(503) },
+      description: 'Needs no token. A request that sends a token that is not valid is refused (401), as on every route, and too many of those from one address are 429.',
+      response: { 200: Type.Object({ status: Type.Literal('ok') }), ...errors(401, 429, 503) },
     },
   }, async (_request, reply) => {
     try {

@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
+import { completeOperations, securityFor, type OpenApiDocument } from './openapi-operations.ts'
 
 const DESCRIPTION = `Kyso records the digital-signature certificates that the Government CA issues to the People's Committees of communes, wards and towns, and reports how far signing has reached: coverage on any date, documents signed, the estimated savings, and the report to the Ministry.
 
@@ -12,7 +13,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Kyso', description: DESCRIPTION, version: '1.0.0', license: { name: 'Apache-2.0' } },
+      info: { title: 'Kyso', description: DESCRIPTION, version: '1.0.0', license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' } },
       tags: [
         { name: 'health', description: 'Readiness' },
         { name: 'units', description: 'Administrative units (GSO codes), dated' },
@@ -24,8 +25,16 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'tokens', description: 'Access tokens' },
         { name: 'audit', description: 'The audit log of every write' },
       ],
+      servers: [{ url: '/', description: 'The server that serves this document (Swagger UI at /documentation)' }],
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
     },
+    // Every route gets its security requirement from its access level and an operationId from its method
+    // and path, unless it declares them (src/http/openapi-operations.ts).
+    transform: ({ schema, url, route }) => ({
+      schema: schema && { ...schema, security: schema.security ?? securityFor(route.config?.access) },
+      url,
+    }),
+    transformObject: (documents) => completeOperations(('openapiObject' in documents ? documents.openapiObject : documents.swaggerObject) as OpenApiDocument),
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
     },
