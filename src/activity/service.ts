@@ -8,7 +8,7 @@ import { audit } from '../auth/audit.ts'
 import { inScope } from '../auth/scope.ts'
 import { decodeUtf8 } from '../http/content-types.ts'
 import { HttpProblem, forbidden, malformed, notFound, unprocessable } from '../http/problem.ts'
-import { monthStart } from '../lib/dates.ts'
+import { monthEnd, monthStart } from '../lib/dates.ts'
 import { readActivityCsv, type ActivityLineProblem, MAX_PROBLEMS } from './csv-import.ts'
 
 /** Rows per multi-row upsert: 3 parameters each, well under the 65,535 bind-parameter limit. */
@@ -20,19 +20,25 @@ type UnitRow = { id: number; code: string; name: string; level: string; placeCod
 
 /**
  * The unit version each (code, month) refers to: the one in force at the month's end or, for a unit that
- * ended during the month, its last version in the month. One statement for all pairs.
+ * ended during the month, its last version in the month. One statement loads every version of the codes.
  */
 async function versionsForMonths(tx: Tx, pairs: { code: string; month: string }[]): Promise<Map<string, UnitRow>> {
-  const unique = [...new Map(pairs.map((p) => [`${p.code}|${p.month}`, { code: p.code, month: monthStart(p.month) }])).values()]
-  const rows = await queryRows<{ code: string; month: string; id: number; name: string; level: string; place_codes: unknown }>(tx, sql`
-    select x.code, to_char(x.month, 'YYYY-MM') as month, u.id, u.name, u.level, u.place_codes
-    from json_to_recordset(${JSON.stringify(unique)}::json) as x(code text, month date)
-    join lateral (
-      select u.* from admin_units u
-      where u.code = x.code and daterange(u.valid_from, u.valid_to, '[]') && daterange(x.month, (x.month + interval '1 month')::date, '[)')
-      order by u.valid_from desc nulls last limit 1
-    ) u on true`)
-  return new Map(rows.map((r) => [`${r.code}|${r.month}`, { id: Number(r.id), code: r.code, name: r.name, level: r.level, placeCodes: parseTextArray(r.place_codes) }]))
+  const codes = [...new Set(pairs.map((p) => p.code))]
+  const rows = await queryRows<{ id: number; code: string; name: string; level: string; place_codes: unknown; valid_from: string | null; valid_to: string | null }>(tx, sql`
+    select u.id, u.code, u.name, u.level, u.place_codes, u.valid_from::text, u.valid_to::text
+    from admin_units u where u.code in (select value from json_array_elements_text(${JSON.stringify(codes)}::json))
+    order by u.valid_from desc nulls last`)
+  const byCode = new Map<string, typeof rows>()
+  for (const r of rows) byCode.set(r.code, [...(byCode.get(r.code) ?? []), r])
+  const out = new Map<string, UnitRow>()
+  for (const { code, month } of pairs) {
+    const first = monthStart(month)
+    const last = monthEnd(month)
+    // Latest first: the first version that overlaps the month is the one of its end, or the last of the month.
+    const v = byCode.get(code)?.find((r) => (r.valid_from === null || r.valid_from <= last) && (r.valid_to === null || r.valid_to >= first))
+    if (v) out.set(`${code}|${month}`, { id: Number(v.id), code, name: v.name, level: v.level, placeCodes: parseTextArray(v.place_codes) })
+  }
+  return out
 }
 
 /**

@@ -68,7 +68,7 @@ t.test('registering certificates', async (t) => {
     t.equal(text.statusCode, 201, text.body)
   })
 
-  t.test('explicit unitCode wins; a non-commune or unknown code → unit_not_found', async (t) => {
+  t.test('explicit unitCode chooses among what the subject allows; a non-commune, unknown or contradicted code is refused', async (t) => {
     const l = leaf(h, [['C', 'VN'], ['CN', 'Văn phòng một cửa']])
     await refused(t, await post(l.pem, PEM), 422, 'unprocessable', ['unit_not_found'])
     await refused(t, await post(l.pem, PEM, '?unitCode=99999'), 422, 'unprocessable', ['unit_not_found'])
@@ -76,9 +76,11 @@ t.test('registering certificates', async (t) => {
     const res = await post(JSON.stringify({ certificate: l.pem, unitCode: '22915', kind: 'organization' }), JSONH)
     t.equal(res.statusCode, 201, res.body)
     t.match(res.json(), { unitCode: '22915', matchedBy: 'explicit' })
-    const l2 = leaf(h, tanHaDucLinh())
+    const l2 = leaf(h, [['C', 'VN'], ['ST', 'Bình Thuận'], ['CN', 'Ủy ban nhân dân xã Tân Hà']])
     const res2 = await post(l2.pem, PEM, '?unitCode=23257')
-    t.match(res2.json(), { unitCode: '23257', matchedBy: 'explicit' }, 'explicit beats the subject')
+    t.match(res2.json(), { unitCode: '23257', matchedBy: 'explicit' }, 'explicit chooses between the two Xã Tân Hà of the province')
+    const l3 = leaf(h, tanHaDucLinh())
+    await refused(t, await post(l3.pem, PEM, '?unitCode=23257'), 422, 'unprocessable', ['unit_mismatch'])
   })
 
   t.test('untrusted issuer, impostor CA of the same name, tampered signature', async (t) => {

@@ -14,7 +14,7 @@ t.test('the 2017 demonstration: 127/127 at the year end, fewer at mid-year, over
   t.equal(end.total, 127)
   t.equal(end.covered, 127)
   t.equal(end.percent, 100)
-  t.same(end.byType, { xa: { total: 96, covered: 96 }, phuong: { total: 19, covered: 19 }, thi_tran: { total: 12, covered: 12 } })
+  t.same(end.byType, { xa: { total: 96, covered: 96 }, phuong: { total: 19, covered: 19 }, thi_tran: { total: 12, covered: 12 }, dac_khu: { total: 0, covered: 0 } })
   t.equal(end.byDistrict.length, 10)
 
   const mid = (await app.app.inject({ url: '/v1/coverage?asOf=2017-06-30&parent=60' })).json()

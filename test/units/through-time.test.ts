@@ -128,3 +128,28 @@ t.test('a token scoped to a former province keeps the units descending from it, 
   const refused = await post(elsewhere.code, elsewhere.name)
   t.equal(refused.statusCode, 403, `${elsewhere.name} does not`)
 })
+
+t.test('a year across the reform: each month on its own structure', async (t) => {
+  const put = (unitCode: string, month: string, documentsSigned: number) => app.app.inject({
+    method: 'PUT', url: `/v1/activity/${unitCode}/${month}`, headers: app.auth.registrar, payload: { documentsSigned },
+  })
+  t.equal((await put('22915', '2025-06', 100)).statusCode, 200, 'the old Phường Mũi Né in June')
+  t.equal((await put('22918', '2025-07', 40)).statusCode, 200, 'the new one in July')
+  const savings = await get('/v1/savings?from=2025-01&to=2025-12&parent=68')
+  t.equal(savings.status, 200)
+  t.equal(savings.body.documentsSigned, 40, 'under 68: only July, when Mũi Né was in Lâm Đồng')
+  t.same(savings.body.byMonth.map((m: { structure: string }) => m.structure), [...Array(6).fill('districts'), ...Array(6).fill('provinces')])
+  const former = await get('/v1/savings?from=2025-01&to=2025-12&successorsOf=60')
+  t.equal(former.body.documentsSigned, 140, "the former Bình Thuận's territory: June and July")
+  const report = await get('/v1/reports/ministry?year=2025&parent=68')
+  t.equal(report.status, 200)
+  t.equal(report.body.groupBy, 'type', 'no districts at the end of 2025: grouped by commune type')
+  t.same(report.body.districts, [])
+  t.equal(report.body.months.length, 12)
+  const html = await app.app.inject({ url: '/v1/reports/ministry?year=2025&parent=68&format=html' })
+  t.match(html.body, 'theo địa giới ba cấp')
+  t.match(html.body, 'theo địa giới hai cấp')
+  const national = await get('/v1/reports/ministry?year=2017')
+  t.equal(national.body.groupBy, 'province')
+  t.equal(national.body.groups.length, 63, 'the 63 provinces of 2017')
+})
