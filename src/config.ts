@@ -18,6 +18,15 @@ export type Config = {
   rateLimitWritesPerMinute: number
   rateLimitFailedAuthPerMinute: number
   shutdownGraceMs: number
+  /** Seconds between two runs of the notification scheduler; 0 turns it off in this process. */
+  notifyIntervalSeconds: number
+  /** Accept webhook targets on private, loopback and link-local addresses (tests, closed networks). */
+  webhookAllowPrivate: boolean
+  webhookTimeoutMs: number
+  /** How long a failing notice is retried before it is given up, in hours (at least 24). */
+  notifyRetryHours: number
+  smtpUrl: string | null
+  smtpFrom: string
 }
 
 export class ConfigError extends Error {}
@@ -58,6 +67,8 @@ export function loadConfig(env: Env = process.env): Config {
   const seed = env.SEED?.trim() || 'binh-thuan-2017'
   if (seed !== 'binh-thuan-2017' && seed !== 'none') throw new ConfigError('SEED must be binh-thuan-2017 or none')
   const host = env.HOST?.trim() || '127.0.0.1'
+  const smtpUrl = env.SMTP_URL?.trim() || null
+  if (smtpUrl !== null && !/^smtps?:\/\/[^/]+/.test(smtpUrl)) throw new ConfigError('SMTP_URL must look like smtp://host:port or smtps://user:password@host:port')
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host,
@@ -74,10 +85,16 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitWritesPerMinute: integer(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 1200, 1, 1_000_000),
     rateLimitFailedAuthPerMinute: integer(env, 'RATE_LIMIT_FAILED_AUTH_PER_MINUTE', 60, 1, 1_000_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    notifyIntervalSeconds: integer(env, 'NOTIFY_INTERVAL_SECONDS', 60, 0, 86_400),
+    webhookAllowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE', false),
+    webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    notifyRetryHours: integer(env, 'NOTIFY_RETRY_HOURS', 25, 24, 24 * 14),
+    smtpUrl,
+    smtpFrom: env.SMTP_FROM?.trim() || 'Kyso <kyso@localhost>',
   }
 }
 
 /** A configuration for tests and tools: defaults, with overrides. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ SEED: 'none', LOG_LEVEL: 'silent' }), ...overrides }
+  return { ...loadConfig({ SEED: 'none', LOG_LEVEL: 'silent', NOTIFY_INTERVAL_SECONDS: '0' }), ...overrides }
 }
