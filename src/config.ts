@@ -27,6 +27,8 @@ export type Config = {
   notifyRetryHours: number
   smtpUrl: string | null
   smtpFrom: string
+  /** 32-byte key (base64) sealing webhook secrets at rest; null stores them as given. */
+  webhookSecretKey: Buffer | null
 }
 
 export class ConfigError extends Error {}
@@ -69,6 +71,8 @@ export function loadConfig(env: Env = process.env): Config {
   const host = env.HOST?.trim() || '127.0.0.1'
   const smtpUrl = env.SMTP_URL?.trim() || null
   if (smtpUrl !== null && !/^smtps?:\/\/[^/]+/.test(smtpUrl)) throw new ConfigError('SMTP_URL must look like smtp://host:port or smtps://user:password@host:port')
+  const webhookSecretKey = env.WEBHOOK_SECRET_KEY?.trim() ? Buffer.from(env.WEBHOOK_SECRET_KEY.trim(), 'base64') : null
+  if (webhookSecretKey && webhookSecretKey.length !== 32) throw new ConfigError('WEBHOOK_SECRET_KEY must be the base64 of 32 bytes (openssl rand -base64 32)')
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host,
@@ -91,6 +95,7 @@ export function loadConfig(env: Env = process.env): Config {
     notifyRetryHours: integer(env, 'NOTIFY_RETRY_HOURS', 25, 24, 24 * 14),
     smtpUrl,
     smtpFrom: env.SMTP_FROM?.trim() || 'Kyso <kyso@localhost>',
+    webhookSecretKey,
   }
 }
 

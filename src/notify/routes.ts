@@ -77,7 +77,7 @@ export default async function notifyRoutes(app: App, { db, config, clock }: Rout
       },
     },
   }, async (request, reply) => {
-    const created = await createSubscription(db, actorOf(request), request.body, { allowPrivate: config.webhookAllowPrivate })
+    const created = await createSubscription(db, actorOf(request), request.body, { allowPrivate: config.webhookAllowPrivate, secretKey: config.webhookSecretKey })
     return reply.code(201).send(created)
   })
 

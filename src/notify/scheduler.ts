@@ -34,7 +34,7 @@ export class Notifier {
     this.mailer = createMailer(config.smtpUrl, config.smtpFrom, config.webhookTimeoutMs)
     this.deliverOptions = {
       mailer: this.mailer, allowPrivate: config.webhookAllowPrivate, timeoutMs: config.webhookTimeoutMs,
-      retryHours: config.notifyRetryHours, now,
+      retryHours: config.notifyRetryHours, now, secretKey: config.webhookSecretKey,
     }
   }
 

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../db/open.ts'
 import { adminUnits, notifyJobs, notifySubscriptions } from '../db/schema.ts'
@@ -8,6 +9,7 @@ import { inScope } from '../auth/scope.ts'
 import { HttpProblem, forbidden, notFound } from '../http/problem.ts'
 import { checkHost, TargetRefused } from './address-guard.ts'
 import { generateSecret, secretKey } from './signature.ts'
+import { sealSecret } from './secret-box.ts'
 
 export const DEFAULT_EXPIRY_DAYS = [90, 30, 7, 1]
 
@@ -79,7 +81,7 @@ async function checkScope(db: Db, actor: Actor, scope: string[]): Promise<void> 
   if (outside.length) throw forbidden(`This token may not watch units outside its scope: ${outside.join(', ')}.`)
 }
 
-export async function createSubscription(db: Db, actor: Actor, input: SubscriptionInput, opts: { allowPrivate: boolean }) {
+export async function createSubscription(db: Db, actor: Actor, input: SubscriptionInput, opts: { allowPrivate: boolean; secretKey: Buffer | null }) {
   const scope = [...new Set(input.scope)]
   const expiryDays = [...new Set(input.expiryDays ?? DEFAULT_EXPIRY_DAYS)].sort((a, b) => b - a)
   let url: string | null = null
@@ -102,9 +104,10 @@ export async function createSubscription(db: Db, actor: Actor, input: Subscripti
     addresses = [...new Set(input.addresses.map((a) => a.trim().toLowerCase()))]
     await checkScope(db, actor, scope)
   }
+  const id = crypto.randomUUID()
   return db.transaction(async (tx) => {
     const [row] = await tx.insert(notifySubscriptions).values({
-      channel: input.channel, url, secret, addresses, scope, expiryDays,
+      id, channel: input.channel, url, secret: secret === null ? null : sealSecret(opts.secretKey, id, secret), addresses, scope, expiryDays,
       digestEvery: input.digest?.every ?? null, digestHour: input.digest?.hour ?? null,
       coverageAlerts: input.coverageAlerts ?? false, createdBy: actor.id,
     }).returning()

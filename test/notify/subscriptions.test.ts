@@ -1,4 +1,8 @@
+import crypto from 'node:crypto'
 import t from 'tap'
+import { eq } from 'drizzle-orm'
+import { notifySubscriptions } from '../../src/db/schema.ts'
+import { openSecret } from '../../src/notify/secret-box.ts'
 import { testApp } from '../helpers/app.ts'
 import { startReceiver, verifySignature } from '../helpers/notify.ts'
 import { isPrivateAddress } from '../../src/notify/address-guard.ts'
@@ -109,4 +113,25 @@ t.test('private targets are refused unless allowed', async (t) => {
     t.equal(res.statusCode, 422, url)
     t.equal(res.json().problems[0].code, 'target_refused')
   }
+})
+
+t.test('with WEBHOOK_SECRET_KEY, secrets are sealed at rest and still sign', async (t) => {
+  const key = crypto.randomBytes(32)
+  const { app, auth, database } = await testApp(t, { config: { webhookAllowPrivate: true, webhookSecretKey: key } })
+  const receiver = await startReceiver()
+  t.teardown(receiver.close)
+  const secret = 'whsec_' + crypto.randomBytes(32).toString('base64')
+  const created = await app.inject({ method: 'POST', url: '/v1/subscriptions', headers: auth.admin, payload: { channel: 'webhook', url: receiver.url, secret, scope: ['60'] } })
+  t.equal(created.statusCode, 201)
+  const id = created.json().id
+  const [row] = await database.db.select({ secret: notifySubscriptions.secret }).from(notifySubscriptions).where(eq(notifySubscriptions.id, id))
+  t.match(row.secret, /^enc1:/)
+  t.notOk(row.secret!.includes(secret.slice(6)), 'the stored value does not contain the secret')
+  t.equal(openSecret(key, id, row.secret!), secret)
+  t.equal(openSecret(crypto.randomBytes(32), id, row.secret!), null, 'another key does not open it')
+  t.equal(openSecret(key, crypto.randomUUID(), row.secret!), null, 'nor does it open for another subscription')
+  t.equal(openSecret(null, id, row.secret!), null, 'nor without a key')
+  const sent = await app.inject({ method: 'POST', url: `/v1/subscriptions/${id}/test`, headers: auth.admin })
+  t.equal(sent.json().ok, true)
+  t.ok(verifySignature(secret, receiver.requests.at(-1)!))
 })
