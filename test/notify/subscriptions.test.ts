@@ -7,6 +7,7 @@ import { testApp } from '../helpers/app.ts'
 import { startReceiver, verifySignature } from '../helpers/notify.ts'
 import { isPrivateAddress } from '../../src/notify/address-guard.ts'
 import { sign } from '../../src/notify/signature.ts'
+import { sendWebhook } from '../../src/notify/webhook-send.ts'
 
 t.test('signature: the Standard Webhooks example vector', async (t) => {
   // The example of the specification's reference libraries.
@@ -134,4 +135,20 @@ t.test('with WEBHOOK_SECRET_KEY, secrets are sealed at rest and still sign', asy
   const sent = await app.inject({ method: 'POST', url: `/v1/subscriptions/${id}/test`, headers: auth.admin })
   t.equal(sent.json().ok, true)
   t.ok(verifySignature(secret, receiver.requests.at(-1)!))
+})
+
+t.test('at send time, the resolved addresses are checked again (DNS rebinding)', async (t) => {
+  const receiver = await startReceiver()
+  t.teardown(receiver.close)
+  const port = new URL(receiver.url).port
+  const secret = 'whsec_' + Buffer.alloc(32, 5).toString('base64')
+  const body = '{"type":"test"}'
+  const allowed = await sendWebhook({ url: `http://localhost:${port}/hook`, secret }, 'msg_1', 1_800_000_000, body, { allowPrivate: true, timeoutMs: 5000 })
+  t.match(allowed, { ok: true, statusCode: 204 }, 'a name is resolved through the guarded lookup')
+  t.equal(receiver.requests.length, 1)
+  const refused = await sendWebhook({ url: `http://localhost:${port}/hook`, secret }, 'msg_2', 1_800_000_000, body, { allowPrivate: false, timeoutMs: 5000 })
+  t.match(refused, { ok: false, statusCode: null, error: /private address/ })
+  const literal = await sendWebhook({ url: receiver.url, secret }, 'msg_3', 1_800_000_000, body, { allowPrivate: false, timeoutMs: 5000 })
+  t.match(literal, { ok: false, error: /private address/ })
+  t.equal(receiver.requests.length, 1, 'neither refused request reached the receiver')
 })
