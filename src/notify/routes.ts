@@ -6,6 +6,7 @@ import { actorOf } from '../auth/hook.ts'
 import { Notifier } from './scheduler.ts'
 import { createSubscription, deleteSubscription, findSubscription, listSubscriptions, view } from './subscriptions.ts'
 import { listDeliveries, sendTestEvent } from './deliveries.ts'
+import { listNotices } from './notices.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -49,7 +50,8 @@ const Delivery = Type.Object({
   noticeStatus: StringEnum(['pending', 'delivered', 'failed'] as const, { description: 'pending: will be retried; failed: given up' }),
 })
 
-export default async function notifyRoutes(app: App, { db, config, clock }: RouteDeps) {
+export default async function notifyRoutes(app: App, deps: RouteDeps) {
+  const { db, config, clock } = deps
   const notifier = new Notifier(db, config, clock ?? (() => new Date()), app.log)
   app.decorate('notifier', notifier)
   app.addHook('onReady', async () => notifier.start())
@@ -117,6 +119,8 @@ export default async function notifyRoutes(app: App, { db, config, clock }: Rout
     return sendTestEvent(db, { ...view(row), secret: row.secret }, notifier.deliverOptions)
   })
 
+  await noticeRoutes(app, deps)
+
   app.get('/v1/subscriptions/:id/deliveries', {
     config: { access: 'registrar' },
     schema: {
@@ -130,5 +134,35 @@ export default async function notifyRoutes(app: App, { db, config, clock }: Rout
     return { items: await listDeliveries(db, request.params.id, request.query.limit ?? 100) }
   })
 }
+const Notice = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  subscriptionId: Type.String({ format: 'uuid' }),
+  channel: StringEnum(['webhook', 'email'] as const),
+  type: Type.String(),
+  key: Type.String(),
+  certificateId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+  status: StringEnum(['pending', 'delivered', 'failed'] as const),
+  dueAt: Type.String({ format: 'date-time' }),
+  deliveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  attempts: Type.Integer(),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+})
+
+async function noticeRoutes(app: App, { db }: RouteDeps) {
+  app.get('/v1/notices', {
+    config: { access: 'registrar' },
+    schema: {
+      tags, ...secured,
+      summary: 'The latest notices of the subscriptions visible to this token, newest first',
+      description: 'With `certificateId`: the notices sent about that certificate (the dashboard links its expiring list here).',
+      querystring: Type.Object({
+        certificateId: Type.Optional(Type.String({ format: 'uuid' })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+      }),
+      response: { 200: Type.Object({ items: Type.Array(Notice) }), ...errors(400, 401, 403, 503) },
+    },
+  }, async (request) => ({ items: await listNotices(db, actorOf(request), { certificateId: request.query.certificateId, limit: request.query.limit ?? 100 }) }))
+}
+
 // Registered without encapsulation so that `app.notifier` is visible on the application.
 ;(notifyRoutes as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true

@@ -120,7 +120,7 @@ export async function createSubscription(db: Db, actor: Actor, input: Subscripti
 }
 
 /** Subscriptions this actor may see: all for an admin or an unscoped registrar, else those wholly within its scope. */
-function visibleTo(actor: Actor) {
+export function visibleTo(actor: Actor) {
   if (actor.role === 'admin' || !actor.scope?.length) return sql`true`
   const mine = sql`array(select jsonb_array_elements_text(${JSON.stringify(actor.scope)}::jsonb))`
   return sql`not exists (select 1 from unnest(s.scope) as sc(code) left join admin_units u on u.code = sc.code

@@ -92,6 +92,7 @@ t.test('every route × every caller answers the exact status', async (t) => {
     'GET /assets/dashboard.css': { request: () => ({ url: '/assets/dashboard.css' }), expect: OPEN },
     'GET /assets/favicon.svg': { request: () => ({ url: '/assets/favicon.svg' }), expect: OPEN },
     'GET /assets/i18n.js': { request: () => ({ url: '/assets/i18n.js' }), expect: OPEN },
+    'GET /assets/notices.js': { request: () => ({ url: '/assets/notices.js' }), expect: OPEN },
     'GET /documentation': { request: () => ({ url: '/documentation' }), expect: OPEN },
     'GET /documentation/': { request: () => ({ url: '/documentation/' }), expect: OPEN },
     'GET /documentation/*': { request: () => ({ url: '/documentation/static/swagger-ui.css' }), expect: OPEN },
@@ -165,6 +166,7 @@ t.test('every route × every caller answers the exact status', async (t) => {
     'GET /v1/subscriptions/:id': { request: () => ({ url: `/v1/subscriptions/${someSubscription}` }), expect: hidden(200) },
     'DELETE /v1/subscriptions/:id': { request: async () => ({ url: `/v1/subscriptions/${await subscriptionId()}` }), expect: hidden(204) },
     'POST /v1/subscriptions/:id/test': { request: () => ({ url: `/v1/subscriptions/${someSubscription}/test` }), expect: hidden(200) },
+    'GET /v1/notices': { request: () => ({ url: '/v1/notices' }), expect: registrar(200) },
     'GET /v1/subscriptions/:id/deliveries': { request: () => ({ url: `/v1/subscriptions/${someSubscription}/deliveries` }), expect: hidden(200) },
   }
   // The registrar scoped to Đức Linh must reach the CA's certificates through the chain sent along.
