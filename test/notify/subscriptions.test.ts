@@ -1,4 +1,6 @@
 import crypto from 'node:crypto'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { notifySubscriptions } from '../../src/db/schema.ts'
@@ -151,4 +153,23 @@ t.test('at send time, the resolved addresses are checked again (DNS rebinding)',
   const literal = await sendWebhook({ url: receiver.url, secret }, 'msg_3', 1_800_000_000, body, { allowPrivate: false, timeoutMs: 5000 })
   t.match(literal, { ok: false, error: /private address/ })
   t.equal(receiver.requests.length, 1, 'neither refused request reached the receiver')
+})
+
+t.test('deliveries are bounded: a receiver that never answers, one that answers without end', async (t) => {
+  const silent = http.createServer(() => { /* never answers */ })
+  const endless = http.createServer((_req, res) => {
+    res.writeHead(200)
+    const chunk = Buffer.alloc(16 * 1024, 120)
+    const pump = () => { while (res.write(chunk)) { /* until the socket pushes back */ } }
+    res.on('drain', pump)
+    pump()
+  })
+  for (const s of [silent, endless]) await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { silent.closeAllConnections(); endless.closeAllConnections(); silent.close(); endless.close() })
+  const secret = 'whsec_' + Buffer.alloc(32, 6).toString('base64')
+  const url = (s: http.Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}/`
+  const noAnswer = await sendWebhook({ url: url(silent), secret }, 'msg_a', 1_800_000_000, '{}', { allowPrivate: true, timeoutMs: 300 })
+  t.match(noAnswer, { ok: false, statusCode: null, error: /No answer within 300 ms/ })
+  const big = await sendWebhook({ url: url(endless), secret }, 'msg_b', 1_800_000_000, '{}', { allowPrivate: true, timeoutMs: 60_000 })
+  t.match(big, { ok: true, statusCode: 200 }, 'the status counts; reading stops after 64 KiB instead of waiting for the end')
 })
