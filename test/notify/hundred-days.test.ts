@@ -85,9 +85,14 @@ async function scenario(t: Test, instances: number) {
   t.equal(mail.statusCode, 201, mail.body)
 
   let restarted = false
+  const deliveredBy = apps.map(() => 0)
+  const run = async () => {
+    const results = await Promise.all(apps.map((a) => a.notifier.tick()))
+    results.forEach((r, i) => { deliveredBy[i] += r.delivered })
+  }
   while (now < END) {
     now += STEP
-    await Promise.all(apps.map((a) => a.notifier.tick()))
+    await run()
     if (!restarted && now >= START + 50 * DAY) {
       // A restart in the middle: the first instance goes away and a new one takes its place.
       restarted = true
@@ -96,7 +101,7 @@ async function scenario(t: Test, instances: number) {
     }
   }
   // Retries still due after the last step.
-  for (let i = 0; i < 8; i++) { now += 2 * HOUR; await Promise.all(apps.map((a) => a.notifier.tick())) }
+  for (let i = 0; i < 8; i++) { now += 2 * HOUR; await run() }
   await smtp.settled()
 
   // What must have been sent, worked out from the certificates alone.
@@ -157,6 +162,8 @@ async function scenario(t: Test, instances: number) {
   t.equal(figures.pending, 0)
   t.equal(figures.delivered, figures.notices)
   t.equal(accepted.length + mails.length, figures.notices, 'one accepted request or e-mail per notice')
+  t.comment(`deliveries made by each instance: ${deliveredBy.join(' + ')}`)
+  t.equal(deliveredBy.reduce((a, b) => a + b, 0), figures.notices, 'the instances together delivered each notice once')
   t.comment(`${instances} instance(s): ${figures.notices} notices (${accepted.length} webhooks, ${mails.length} e-mails), ${figures.attempts} attempts, ` +
     `${receiver.requests.length - accepted.length} refused by the receiver; delay after due (simulated clock): worst ${(Number(figures.worst_ms) / HOUR).toFixed(2)} h, mean ${(Number(figures.avg_ms) / HOUR).toFixed(2)} h`)
 }
