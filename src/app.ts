@@ -21,6 +21,7 @@ import certificateRoutes, { certificateSchemas } from './certificates/routes.ts'
 import trustRoutes from './certificates/trust-routes.ts'
 import reportingRoutes, { reportingSchemas } from './reports/module.ts'
 import dashboardRoutes from './dashboard/routes.ts'
+import notifyRoutes from './notify/routes.ts'
 
 export type BuildOptions = {
   db: Db
@@ -28,9 +29,11 @@ export type BuildOptions = {
   /** Throws when the database does not answer; used by /health. */
   ping?: () => Promise<void>
   logger?: FastifyServerOptions['logger']
+  /** The notification scheduler's clock (tests move it). */
+  clock?: () => Date
 }
 
-export const ROUTE_MODULES = [healthRoutes, unitRoutes, authRoutes, reportingRoutes, trustRoutes, certificateRoutes, dashboardRoutes]
+export const ROUTE_MODULES = [healthRoutes, unitRoutes, authRoutes, reportingRoutes, trustRoutes, certificateRoutes, dashboardRoutes, notifyRoutes]
 
 export async function buildApp(options: BuildOptions): Promise<App> {
   const { db, config } = options
@@ -58,7 +61,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
 
   const ping = options.ping ?? (async () => { await db.execute(sql`select 1`) })
   setTrustPolicy(db, { policies: config.certificatePolicies, explicitPolicy: config.requireExplicitPolicy })
-  const deps: RouteDeps = { db, config, ping }
+  const deps: RouteDeps = { db, config, ping, clock: options.clock }
   for (const routes of ROUTE_MODULES) await app.register(routes, deps)
   return app
 }

@@ -22,6 +22,17 @@ export type Config = {
   /** user-initial-policy-set for registrations (RFC 5280 6.1.1 (c)); empty: anyPolicy. */
   certificatePolicies: string[]
   requireExplicitPolicy: boolean
+  /** Seconds between two runs of the notification scheduler; 0 turns it off in this process. */
+  notifyIntervalSeconds: number
+  /** Accept webhook targets on private, loopback and link-local addresses (tests, closed networks). */
+  webhookAllowPrivate: boolean
+  webhookTimeoutMs: number
+  /** How long a failing notice is retried before it is given up, in hours (at least 24). */
+  notifyRetryHours: number
+  smtpUrl: string | null
+  smtpFrom: string
+  /** 32-byte key (base64) sealing webhook secrets at rest; null stores them as given. */
+  webhookSecretKey: Buffer | null
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +81,10 @@ export function loadConfig(env: Env = process.env): Config {
   const seed = env.SEED?.trim() || 'vietnam'
   if (seed !== 'none' && !(SEED_NAMES as readonly string[]).includes(seed)) throw new ConfigError(`SEED must be one of ${SEED_NAMES.join(', ')} or none`)
   const host = env.HOST?.trim() || '127.0.0.1'
+  const smtpUrl = env.SMTP_URL?.trim() || null
+  if (smtpUrl !== null && !/^smtps?:\/\/[^/]+/.test(smtpUrl)) throw new ConfigError('SMTP_URL must look like smtp://host:port or smtps://user:password@host:port')
+  const webhookSecretKey = env.WEBHOOK_SECRET_KEY?.trim() ? Buffer.from(env.WEBHOOK_SECRET_KEY.trim(), 'base64') : null
+  if (webhookSecretKey && webhookSecretKey.length !== 32) throw new ConfigError('WEBHOOK_SECRET_KEY must be the base64 of 32 bytes (openssl rand -base64 32)')
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host,
@@ -88,10 +103,17 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     certificatePolicies: oidList(env, 'CERTIFICATE_POLICIES'),
     requireExplicitPolicy: boolean(env, 'REQUIRE_EXPLICIT_POLICY', false),
+    notifyIntervalSeconds: integer(env, 'NOTIFY_INTERVAL_SECONDS', 60, 0, 86_400),
+    webhookAllowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE', false),
+    webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    notifyRetryHours: integer(env, 'NOTIFY_RETRY_HOURS', 25, 24, 24 * 14),
+    smtpUrl,
+    smtpFrom: env.SMTP_FROM?.trim() || 'Kyso <kyso@localhost>',
+    webhookSecretKey,
   }
 }
 
 /** A configuration for tests and tools: defaults, with overrides. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ SEED: 'none', LOG_LEVEL: 'silent' }), ...overrides }
+  return { ...loadConfig({ SEED: 'none', LOG_LEVEL: 'silent', NOTIFY_INTERVAL_SECONDS: '0' }), ...overrides }
 }

@@ -6,4 +6,4 @@ import type { Config } from '../config.ts'
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>
 
 /** What every route module receives. */
-export type RouteDeps = { db: Db; config: Config; ping: () => Promise<void> }
+export type RouteDeps = { db: Db; config: Config; ping: () => Promise<void>; clock?: () => Date }

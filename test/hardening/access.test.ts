@@ -32,6 +32,8 @@ const VIEWER = { none: 401, wrong: 401, viewer: 200, registrarIn: 200, registrar
 const admin = (ok: number) => ({ none: 401, wrong: 401, viewer: 403, registrarIn: 403, registrarOut: 403, admin: ok })
 const scoped = (ok: number) => ({ none: 401, wrong: 401, viewer: 403, registrarIn: ok, registrarOut: 403, admin: ok })
 const registrar = (ok: number) => ({ none: 401, wrong: 401, viewer: 403, registrarIn: ok, registrarOut: ok, admin: ok })
+/** A record outside a registrar's scope does not exist for it. */
+const hidden = (ok: number) => ({ none: 401, wrong: 401, viewer: 403, registrarIn: ok, registrarOut: 404, admin: ok })
 
 /** Every route as "METHOD /path", from the app's own route tree (HEAD routes mirror GET and are left out). */
 function routesOf(app: App): string[] {
@@ -70,6 +72,13 @@ t.test('every route × every caller answers the exact status', async (t) => {
     return res.json().id as string
   }
   const someId = await recordedId()
+  const subscription = { channel: 'email', addresses: ['it@example.org'], scope: ['23221'] }
+  const subscriptionId = async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/subscriptions', headers: auth.admin, payload: subscription })
+    if (res.statusCode !== 201) throw new Error(res.body)
+    return res.json().id as string
+  }
+  const someSubscription = await subscriptionId()
   let counter = 0
   const ecKey = generateKey({ type: 'ec', curve: 'P-256' })
   const pem = { 'content-type': 'application/x-pem-file' }
@@ -83,6 +92,7 @@ t.test('every route × every caller answers the exact status', async (t) => {
     'GET /assets/dashboard.css': { request: () => ({ url: '/assets/dashboard.css' }), expect: OPEN },
     'GET /assets/favicon.svg': { request: () => ({ url: '/assets/favicon.svg' }), expect: OPEN },
     'GET /assets/i18n.js': { request: () => ({ url: '/assets/i18n.js' }), expect: OPEN },
+    'GET /assets/notices.js': { request: () => ({ url: '/assets/notices.js' }), expect: OPEN },
     'GET /documentation': { request: () => ({ url: '/documentation' }), expect: OPEN },
     'GET /documentation/': { request: () => ({ url: '/documentation/' }), expect: OPEN },
     'GET /documentation/*': { request: () => ({ url: '/documentation/static/swagger-ui.css' }), expect: OPEN },
@@ -151,6 +161,13 @@ t.test('every route × every caller answers the exact status', async (t) => {
       request: () => ({ url: '/v1/activity/import', headers: csv, payload: `unit_code,month,documents_signed\n23221,2025-02,${++counter}\n` }),
       expect: scoped(200),
     },
+    'POST /v1/subscriptions': { request: () => ({ url: '/v1/subscriptions', headers: json, payload: subscription }), expect: scoped(201) },
+    'GET /v1/subscriptions': { request: () => ({ url: '/v1/subscriptions' }), expect: registrar(200) },
+    'GET /v1/subscriptions/:id': { request: () => ({ url: `/v1/subscriptions/${someSubscription}` }), expect: hidden(200) },
+    'DELETE /v1/subscriptions/:id': { request: async () => ({ url: `/v1/subscriptions/${await subscriptionId()}` }), expect: hidden(204) },
+    'POST /v1/subscriptions/:id/test': { request: () => ({ url: `/v1/subscriptions/${someSubscription}/test` }), expect: hidden(200) },
+    'GET /v1/notices': { request: () => ({ url: '/v1/notices' }), expect: registrar(200) },
+    'GET /v1/subscriptions/:id/deliveries': { request: () => ({ url: `/v1/subscriptions/${someSubscription}/deliveries` }), expect: hidden(200) },
   }
   // The registrar scoped to Đức Linh must reach the CA's certificates through the chain sent along.
   await app.inject({ method: 'POST', url: '/v1/intermediates', headers: { ...auth.admin, ...pem }, payload: h.ca.pem })

@@ -15,7 +15,7 @@ t.test('a trace-level log holds no token, cookie, private key or body', async (t
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-logs-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
   const ADMIN = 'logs-test-admin-token-SECRET-4711'
-  const server = await startServer({ DATA_DIR: dir, ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'trace' })
+  const server = await startServer({ DATA_DIR: dir, ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'trace', WEBHOOK_ALLOW_PRIVATE: 'true' })
   t.teardown(() => { server.child.kill('SIGKILL') })
   const call = async (method: string, url: string, headers: Record<string, string> = {}, body?: string) => {
     const res = await fetch(`${server.url}${url}`, { method, headers, body })
@@ -41,6 +41,16 @@ t.test('a trace-level log holds no token, cookie, private key or body', async (t
   t.equal((await call('POST', '/v1/units/import', { ...admin, 'content-type': 'text/csv' }, 'code,name,type,level,parent_code\n23999,Xã CsvGood-SECRET,xa,commune,593\n')).status, 200)
   t.equal((await call('POST', '/v1/tokens', { ...admin, 'content-type': 'application/json' }, '{"name": "BrokenJson-SECRET"')).status, 400)
 
+  const hookSecret = 'whsec_' + Buffer.from('webhook key material, 32 bytes!!').toString('base64')
+  const hook = await call('POST', '/v1/subscriptions', { ...admin, 'content-type': 'application/json' },
+    JSON.stringify({ channel: 'webhook', url: 'http://127.0.0.1:9/nobody', secret: hookSecret, scope: ['60'] }))
+  t.equal(hook.status, 201)
+  t.equal((await call('POST', `/v1/subscriptions/${JSON.parse(hook.text).id}/test`, admin)).status, 200, 'a test event that fails')
+  const generated = await call('POST', '/v1/subscriptions', { ...admin, 'content-type': 'application/json' },
+    JSON.stringify({ channel: 'webhook', url: 'http://127.0.0.1:9/nobody', scope: ['60'] }))
+  const generatedSecret = JSON.parse(generated.text).secret as string
+  t.match(generatedSecret, /^whsec_/)
+
   server.child.kill('SIGTERM')
   t.equal(await server.exited, 0)
   const log = server.output()
@@ -50,7 +60,7 @@ t.test('a trace-level log holds no token, cookie, private key or body', async (t
     ['the admin token', ADMIN], ['a token created through the API', secret], ['a wrong token', wrong], ['a Basic credential', 'BASIC-SECRET'],
     ['the Basic credential as sent', Buffer.from('user:BASIC-SECRET').toString('base64')], ['a cookie', 'COOKIE-SECRET-42'],
     ['a private key', keyBody], ['a JSON body', 'NameInBody-SECRET-1'], ['a refused CSV body', 'CsvBody-SECRET'],
-    ['an accepted CSV body', 'CsvGood-SECRET'], ['a broken JSON body', 'BrokenJson-SECRET'], ['any secret marker', 'SECRET'],
+    ['an accepted CSV body', 'CsvGood-SECRET'], ['a webhook secret', hookSecret.slice(6)], ['a generated webhook secret', generatedSecret.slice(6)], ['a broken JSON body', 'BrokenJson-SECRET'], ['any secret marker', 'SECRET'],
   ] as const) {
     t.notOk(log.includes(value), `${what} is not in the log`)
   }

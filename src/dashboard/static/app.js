@@ -409,7 +409,7 @@ function renderExpiring(coverage) {
     h('tbody', {}, list.map((e) => {
       const unit = state.units.get(e.unitCode)
       const left = Math.max(0, Math.ceil((Date.parse(e.notAfter) - end) / DAY_MS))
-      return h('tr', {},
+      return h('tr', { 'data-certificate': e.certificateId },
         h('th', { scope: 'row' }, unit?.name ?? e.unitCode),
         h('td', {}, unit?.parentCode ? unitName(unit.parentCode) : ''),
         h('td', {}, fmtTimestampDay(e.notAfter)),

@@ -1,0 +1,74 @@
+/** The e-mail for one event: a Vietnamese text with an English line, as plain text and as HTML. */
+
+export type EventPayload = { type: string; timestamp: string; data: Record<string, unknown> }
+export type RenderedEmail = { subject: string; text: string; html: string }
+
+type Unit = { code: string; name: string }
+type Expiring = { unitCode: string; unitName: string; certificateId: string; notAfter: string }
+
+const VN_DATE = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' })
+const vnDate = (iso: unknown) => VN_DATE.format(new Date(String(iso)))
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+}
+
+/** Lines of Vietnamese, then one English line. */
+function content(event: EventPayload): { subject: string; lines: string[]; english: string } {
+  const d = event.data
+  switch (event.type) {
+    case 'certificate.expiring':
+      return {
+        subject: `[Kyso] Chứng thư số của ${d.unitName} hết hạn sau ${d.daysLeft} ngày`,
+        lines: [
+          `Chứng thư số của ${d.unitName} (mã ${d.unitCode}) hết hạn ngày ${vnDate(d.notAfter)}, còn ${d.daysLeft} ngày.`,
+          'Đề nghị liên hệ Ban Cơ yếu Chính phủ để gia hạn hoặc cấp mới trước ngày hết hạn.',
+          `Mã chứng thư: ${d.certificateId}`,
+        ],
+        english: `English: the certificate of ${d.unitCode} expires on ${String(d.notAfter).slice(0, 10)} (${d.daysLeft} days left).`,
+      }
+    case 'coverage.unit_uncovered':
+      return {
+        subject: `[Kyso] ${d.unitName} không còn chứng thư số hợp lệ`,
+        lines: [`${d.unitName} (mã ${d.unitCode}) không còn chứng thư số tổ chức hợp lệ từ ${vnDate(d.since)}.`],
+        english: `English: unit ${d.unitCode} has no valid organisation certificate since ${String(d.since).slice(0, 10)}.`,
+      }
+    case 'coverage.complete':
+      return {
+        subject: '[Kyso] 100% đơn vị đã có chứng thư số',
+        lines: [`Tất cả ${d.total} đơn vị cấp xã trong phạm vi theo dõi đều có chứng thư số hợp lệ.`],
+        english: `English: all ${d.total} commune-level units in scope are covered (100%).`,
+      }
+    case 'digest': {
+      const expiring = (d.expiring as Expiring[]) ?? []
+      const uncovered = (d.uncovered as Unit[]) ?? []
+      return {
+        subject: `[Kyso] Tổng hợp ${d.every === 'week' ? 'tuần' : 'ngày'} ${vnDate(event.timestamp)}: ${d.covered}/${d.total} đơn vị có chứng thư số`,
+        lines: [
+          `Có chứng thư số hợp lệ: ${d.covered}/${d.total} đơn vị cấp xã.`,
+          `Sắp hết hạn trong 90 ngày: ${expiring.length}.`,
+          ...expiring.map((e) => `- ${e.unitName} (${e.unitCode}): hết hạn ${vnDate(e.notAfter)}`),
+          `Chưa có chứng thư số: ${uncovered.length}.`,
+          ...uncovered.map((u) => `- ${u.name} (${u.code})`),
+        ],
+        english: `English: ${d.covered} of ${d.total} units covered; ${expiring.length} certificates expire within 90 days; ${uncovered.length} units uncovered.`,
+      }
+    }
+    default:
+      return {
+        subject: '[Kyso] Thư thử nghiệm',
+        lines: ['Đây là thư thử nghiệm từ Kyso: kênh thông báo hoạt động.'],
+        english: 'English: this is a test message from Kyso; the notification channel works.',
+      }
+  }
+}
+
+export function renderEmail(event: EventPayload): RenderedEmail {
+  const { subject, lines, english } = content(event)
+  const text = [...lines, '', english, '', '-- Kyso'].join('\n')
+  const items = lines.map((l) => (l.startsWith('- ') ? `<li>${escapeHtml(l.slice(2))}</li>` : `<p>${escapeHtml(l)}</p>`))
+  const html = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>`
+    + items.join('').replace(/(<li>.*?<\/li>)+/g, (m) => `<ul>${m}</ul>`)
+    + `<p lang="en"><em>${escapeHtml(english)}</em></p><p>— Kyso</p></body></html>`
+  return { subject, text, html }
+}
