@@ -17,6 +17,8 @@ export type Config = {
   dbPoolSize: number
   rateLimitWritesPerMinute: number
   rateLimitFailedAuthPerMinute: number
+  heavyReadConcurrency: number
+  heavyReadsPerMinute: number
   shutdownGraceMs: number
 }
 
@@ -73,11 +75,14 @@ export function loadConfig(env: Env = process.env): Config {
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 1000),
     rateLimitWritesPerMinute: integer(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 1200, 1, 1_000_000),
     rateLimitFailedAuthPerMinute: integer(env, 'RATE_LIMIT_FAILED_AUTH_PER_MINUTE', 60, 1, 1_000_000),
+    heavyReadConcurrency: integer(env, 'HEAVY_READ_CONCURRENCY', 2, 1, 1000),
+    heavyReadsPerMinute: integer(env, 'HEAVY_READS_PER_MINUTE', 60, 1, 1_000_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   }
 }
 
 /** A configuration for tests and tools: defaults, with overrides. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ SEED: 'none', LOG_LEVEL: 'silent' }), ...overrides }
+  // Tests read timelines and reports freely; the heavy-read limits have their own tests.
+  return { ...loadConfig({ SEED: 'none', LOG_LEVEL: 'silent', HEAVY_READ_CONCURRENCY: '1000', HEAVY_READS_PER_MINUTE: '1000000' }), ...overrides }
 }
