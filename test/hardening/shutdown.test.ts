@@ -80,7 +80,7 @@ t.test('SIGTERM finishes the requests in flight, closes the database and exits 0
   const { csv, rows } = bigUnitsCsv()
 
   const logged = (pattern: RegExp) => new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not logged: ${pattern}`)), 60_000)
+    const timer = setTimeout(() => reject(new Error(`not logged: ${pattern}`)), 180_000)
     const look = () => { if (pattern.test(server.output())) { clearTimeout(timer); resolve() } }
     server.child.stdout!.on('data', look)
     look()
