@@ -93,8 +93,9 @@ async function openPglite(options: OpenOptions): Promise<Database> {
     unlock()
     throw err
   }
-  // PGlite has one session: one connection, through which every query waits its turn.
-  const client = postgresClient('postgres://postgres@localhost/postgres', options, 1, thread.socketPath)
+  // PGlite has one session: one connection, through which every query waits its turn. The socket is local
+  // and the thread already started, so a slow first answer means a busy machine, not a lost server.
+  const client = postgresClient('postgres://postgres@localhost/postgres', { ...options, connectTimeoutSeconds: 60 }, 1, thread.socketPath)
   const db = drizzlePostgres(client, { schema }) as unknown as Db
   const ping = patientPing(() => client`select 1`, (options.connectTimeoutSeconds ?? 5) * 1000)
   let closed = false

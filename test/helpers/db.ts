@@ -50,7 +50,7 @@ export async function createTestDatabase(opts: { seed?: boolean; migrate?: boole
   } else if (migrate) {
     loadFrom = await pgliteTemplate(seed)
   }
-  const options: OpenOptions = { databaseUrl: url, dataDir: 'memory://', connectTimeoutSeconds: 5, statementTimeoutMs: 60_000, poolSize: 5 }
+  const options: OpenOptions = { databaseUrl: url, dataDir: 'memory://', connectTimeoutSeconds: 60, statementTimeoutMs: 600_000, poolSize: 5 }
   const database = await openDatabase({ ...options, loadFrom })
   if (migrate) {
     await prepareDatabase(database, options, async (db) => {
