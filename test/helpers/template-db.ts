@@ -4,7 +4,9 @@
  * PGlite a tar file of a data folder (`loadDataDir`). They are built by the code path the server uses
  * (openDatabase, prepareDatabase, seedIfEmpty), and named by a hash of everything that decides their
  * content (migrations, schema, seed), so a change there makes a new one.
- * Built lazily by the first test file that needs one (under a lock), or beforehand by templates-before.ts.
+ * Built lazily by the first test file that needs one: under an advisory lock on PostgreSQL; for PGlite the
+ * first files may each build it and rename it into place. (tap's `before` step would do it once, but makes
+ * tap collect coverage and fail the run on it.)
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
