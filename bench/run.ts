@@ -48,7 +48,11 @@ type Query = { name: string; url: string; runs: number; target?: number }
 async function main(): Promise<void> {
   const loadAtStart = os.loadavg()
   log(`Kyso benchmark${QUICK ? ' (quick)' : ''}${INTAKE ? ', intake only' : ''}: ${os.availableParallelism()} cores, load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`)
-  if (!fs.existsSync(UNITS)) throw new Error(`units file not found: ${UNITS} (give the national CSV's path as the first argument)`)
+  if (!fs.existsSync(UNITS)) {
+    // The national list lives in the shared data set beside the repository, not in a clone of it.
+    log(`skipped: the units file ${UNITS} is not there. Give the national CSV's path as the first argument, or run with --quick (Bình Thuận only).`)
+    return
+  }
   const target = await benchDatabase({ keep: KEEP })
   log(target.throwaway ? `throwaway database ${target.name}${KEEP ? ' (kept)' : ''}` : 'DATABASE_URL (data is added to it)')
   const options: OpenOptions = { databaseUrl: target.url, dataDir: 'memory://', statementTimeoutMs: 600_000, poolSize: 4 }

@@ -11,6 +11,7 @@ import { registerContentTypes } from './http/content-types.ts'
 import { registerOpenApi } from './http/openapi.ts'
 import { registerSecurity } from './http/security.ts'
 import { registerDeadline } from './http/deadline.ts'
+import { registerHeavyReadLimits } from './http/heavy-reads.ts'
 import { safeError } from './http/log-serializers.ts'
 import { sharedSchemas } from './http/schemas.ts'
 import { registerAuth } from './auth/hook.ts'
@@ -57,6 +58,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   // Security headers first: an answer that the auth hook refuses (401, 403, 429) must carry them too.
   await registerSecurity(app, { writesPerMinute: config.rateLimitWritesPerMinute })
   registerAuth(app, db, { publicReports: config.publicReports, failedAuthPerMinute: config.rateLimitFailedAuthPerMinute })
+  registerHeavyReadLimits(app, { concurrency: config.heavyReadConcurrency, anonymousPerMinute: config.heavyReadsPerMinute })
   await registerOpenApi(app)
 
   const ping = options.ping ?? (async () => { await db.execute(sql`select 1`) })

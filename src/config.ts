@@ -18,6 +18,8 @@ export type Config = {
   dbPoolSize: number
   rateLimitWritesPerMinute: number
   rateLimitFailedAuthPerMinute: number
+  heavyReadConcurrency: number
+  heavyReadsPerMinute: number
   shutdownGraceMs: number
   /** user-initial-policy-set for registrations (RFC 5280 6.1.1 (c)); empty: anyPolicy. */
   certificatePolicies: string[]
@@ -100,6 +102,8 @@ export function loadConfig(env: Env = process.env): Config {
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 1000),
     rateLimitWritesPerMinute: integer(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 1200, 1, 1_000_000),
     rateLimitFailedAuthPerMinute: integer(env, 'RATE_LIMIT_FAILED_AUTH_PER_MINUTE', 60, 1, 1_000_000),
+    heavyReadConcurrency: integer(env, 'HEAVY_READ_CONCURRENCY', 2, 1, 1000),
+    heavyReadsPerMinute: integer(env, 'HEAVY_READS_PER_MINUTE', 60, 1, 1_000_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     certificatePolicies: oidList(env, 'CERTIFICATE_POLICIES'),
     requireExplicitPolicy: boolean(env, 'REQUIRE_EXPLICIT_POLICY', false),
@@ -115,5 +119,13 @@ export function loadConfig(env: Env = process.env): Config {
 
 /** A configuration for tests and tools: defaults, with overrides. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ SEED: 'none', LOG_LEVEL: 'silent', NOTIFY_INTERVAL_SECONDS: '0' }), ...overrides }
+  // Tests read timelines and reports freely (the heavy-read limits have their own tests), and a busy machine
+  // must not turn a slow answer into the request deadline's 503 (the outage tests set short timeouts themselves).
+  return {
+    ...loadConfig({
+      SEED: 'none', LOG_LEVEL: 'silent', NOTIFY_INTERVAL_SECONDS: '0',
+      HEAVY_READ_CONCURRENCY: '1000', HEAVY_READS_PER_MINUTE: '1000000', DB_STATEMENT_TIMEOUT_MS: '600000',
+    }),
+    ...overrides,
+  }
 }

@@ -1,8 +1,6 @@
 import path from 'node:path'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
-import type { PgliteDatabase } from 'drizzle-orm/pglite'
 import * as schema from './schema.ts'
 import { postgresClient, type Database, type Db, type OpenOptions } from './open.ts'
 
@@ -20,13 +18,10 @@ export async function prepareDatabase(
   options: OpenOptions,
   afterMigrate: (db: Db) => Promise<void> = async () => {},
 ): Promise<void> {
-  if (database.kind === 'pglite') {
-    await migratePglite(database.db as unknown as PgliteDatabase<typeof schema>, { migrationsFolder: MIGRATIONS_FOLDER })
-    await afterMigrate(database.db)
-    return
-  }
-  // Session-level advisory locks belong to one connection: use a dedicated one.
-  const client = postgresClient(options.databaseUrl!, options, 1)
+  // Session-level advisory locks belong to one connection: use a dedicated one. The embedded database
+  // has a single connection already (and one process per folder), so the lock is taken on it.
+  const dedicated = database.kind === 'postgres'
+  const client = dedicated ? postgresClient(options.databaseUrl!, options, 1) : database.client
   try {
     const db = drizzlePostgres(client, { schema })
     await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`
@@ -37,6 +32,6 @@ export async function prepareDatabase(
       await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`
     }
   } finally {
-    await client.end({ timeout: 5 })
+    if (dedicated) await client.end({ timeout: 5 })
   }
 }

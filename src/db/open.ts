@@ -1,12 +1,11 @@
 import path from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
 import postgres from 'postgres'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
-import { sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import * as schema from './schema.ts'
 import { lockDataDir } from './pglite-lock.ts'
+import { startPgliteThread } from './pglite-thread.ts'
+import { patientPing } from './patient-ping.ts'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 /** A transaction or the database itself: services accept either. */
@@ -15,6 +14,10 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db
 export type Database = {
   db: Db
   kind: 'pglite' | 'postgres'
+  /** The driver under `db` (postgres.js on both databases; one connection to the embedded one). */
+  client: postgres.Sql
+  /** Embedded database only: writes its data folder as a tar file that `loadFrom` accepts. */
+  dump?: (file: string) => Promise<void>
   /** Throws when the database does not answer. */
   ping(): Promise<void>
   close(): Promise<void>
@@ -28,18 +31,22 @@ export type OpenOptions = {
   connectTimeoutSeconds?: number
   statementTimeoutMs?: number
   poolSize?: number
+  /** Embedded database only: start from this tar file of a data folder (written by `dump`) instead of an empty one. */
+  loadFrom?: string
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options)
-  return openPglite(options.dataDir)
+  return openPglite(options)
 }
 
-export function postgresClient(url: string, options: Omit<OpenOptions, 'databaseUrl' | 'dataDir'>, max = options.poolSize ?? 10) {
+export function postgresClient(url: string, options: Omit<OpenOptions, 'databaseUrl' | 'dataDir'>, max = options.poolSize ?? 10, socketPath?: string) {
   return postgres(url, {
     max,
+    ...(socketPath ? { path: socketPath } : {}),
     connect_timeout: options.connectTimeoutSeconds ?? 5,
-    idle_timeout: 60,
+    // The embedded database's single connection costs nothing to keep.
+    idle_timeout: socketPath ? 0 : 60,
     onnotice: () => {},
     // JIT compilation costs hundreds of milliseconds on the large-estimate coverage queries and saves nothing:
     // they are index-only scans over at most a few hundred thousand entries.
@@ -64,6 +71,7 @@ function openPostgres(url: string, options: OpenOptions): Database {
   return {
     db,
     kind: 'postgres',
+    client,
     // Bounded: a server that accepts but never answers (frozen, partitioned) must not hang /health.
     ping: () => withTimeout(client`select 1`.then(() => {}), (options.connectTimeoutSeconds ?? 5) * 1000),
     close: async () => {
@@ -74,24 +82,41 @@ function openPostgres(url: string, options: OpenOptions): Database {
   }
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(options: OpenOptions): Promise<Database> {
+  const { dataDir } = options
   const inMemory = dataDir.startsWith('memory://')
   const unlock = inMemory ? () => {} : lockDataDir(dataDir)
-  let client: PGlite
+  let thread: Awaited<ReturnType<typeof startPgliteThread>>
   try {
-    client = await PGlite.create(inMemory ? dataDir : path.join(dataDir, 'pglite'))
+    thread = await startPgliteThread(inMemory ? dataDir : path.join(dataDir, 'pglite'), options.loadFrom)
   } catch (err) {
     unlock()
     throw err
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Db
+  // PGlite has one session: one connection, through which every query waits its turn. The socket is local
+  // and the thread already started, so a slow first answer means a busy machine, not a lost server.
+  const client = postgresClient('postgres://postgres@localhost/postgres', { ...options, connectTimeoutSeconds: 60 }, 1, thread.socketPath)
+  const db = drizzlePostgres(client, { schema }) as unknown as Db
+  const ping = patientPing(() => client`select 1`, (options.connectTimeoutSeconds ?? 5) * 1000)
+  let closed = false
   return {
     db,
     kind: 'pglite',
-    ping: async () => { await db.execute(sql`select 1`) },
+    client,
+    dump: (file) => thread.dump(file),
+    ping: async () => {
+      if (!thread.alive()) throw Object.assign(new Error('The embedded database has stopped'), { code: 'CONNECTION_CLOSED' })
+      await ping()
+    },
     close: async () => {
-      if (client.closed) return
-      try { await client.close() } finally { unlock() }
+      if (closed) return
+      closed = true
+      try {
+        await client.end({ timeout: 5 })
+        await thread.close()
+      } finally {
+        unlock()
+      }
     },
   }
 }

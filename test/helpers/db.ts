@@ -4,36 +4,58 @@ import { openDatabase, type Database, type OpenOptions } from '../../src/db/open
 import { prepareDatabase } from '../../src/db/migrate.ts'
 import { seedIfEmpty } from '../../src/units/seed.ts'
 import type { SeedName } from '../../src/units/seed-names.ts'
+import { pgliteTemplate, postgresTemplate, withDatabase } from './template-db.ts'
 
 export type TestDatabase = Database & { options: OpenOptions; url: string | null; drop(): Promise<void> }
 
+/** PostgreSQL refuses a copy while another session briefly touches the template (55006): wait and retry. */
+async function createDatabase(admin: postgres.Sql, name: string, template: string | null): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.unsafe(`create database ${name}${template ? ` template ${template}` : ''}`)
+      return
+    } catch (err) {
+      if ((err as { code?: string }).code !== '55006' || attempt >= 20) throw err
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
+    }
+  }
+}
+
 /**
  * A fresh database for one test file: a new database on the PostgreSQL server at TEST_DATABASE_URL
- * when it is set, else an in-memory PGlite. Migrated, and seeded with Bình Thuận when asked.
+ * when it is set, else an in-memory PGlite. Migrated, and seeded with Bình Thuận when asked: a copy of
+ * the run's template (template-db.ts), then prepared as the server would (which finds nothing to do).
  */
 export async function createTestDatabase(opts: { seed?: boolean | SeedName; migrate?: boolean } = {}): Promise<TestDatabase> {
   const base = process.env.TEST_DATABASE_URL
+  const migrate = opts.migrate !== false
+  const seed: SeedName | null = migrate && opts.seed ? (opts.seed === true ? 'binh-thuan-2017' : opts.seed) : null
   let url: string | null = null
+  let loadFrom: string | undefined
   let dropDatabase = async () => {}
   if (base) {
+    const template = migrate ? await postgresTemplate(base, seed) : null
     const name = `kyso_test_${crypto.randomBytes(6).toString('hex')}`
     const admin = postgres(base, { max: 1, onnotice: () => {} })
-    await admin.unsafe(`create database ${name}`)
-    await admin.end()
-    const u = new URL(base)
-    u.pathname = `/${name}`
-    url = u.toString()
+    try {
+      await createDatabase(admin, name, template)
+    } finally {
+      await admin.end()
+    }
+    url = withDatabase(base, name)
     dropDatabase = async () => {
       const a = postgres(base, { max: 1, onnotice: () => {} })
       await a.unsafe(`drop database if exists ${name} with (force)`)
       await a.end()
     }
+  } else if (migrate) {
+    loadFrom = await pgliteTemplate(seed)
   }
-  const options: OpenOptions = { databaseUrl: url, dataDir: 'memory://', connectTimeoutSeconds: 5, statementTimeoutMs: 60_000, poolSize: 5 }
-  const database = await openDatabase(options)
-  if (opts.migrate !== false) {
+  const options: OpenOptions = { databaseUrl: url, dataDir: 'memory://', connectTimeoutSeconds: 60, statementTimeoutMs: 600_000, poolSize: 5 }
+  const database = await openDatabase({ ...options, loadFrom })
+  if (migrate) {
     await prepareDatabase(database, options, async (db) => {
-      if (opts.seed) await seedIfEmpty(db, opts.seed === true ? 'binh-thuan-2017' : opts.seed)
+      if (seed) await seedIfEmpty(db, seed)
     })
   }
   let dropped = false

@@ -8,7 +8,7 @@ import type { KeyObject } from 'node:crypto'
 import { generateKey, issueCertificate, issueCrl, type IssueOptions, type Issued, type KeyPair, type NameSpec } from '../../src/pki/issue.ts'
 import type { App } from '../../src/http/types.ts'
 
-export const REAL_CERTS = path.resolve(import.meta.dirname, '../../../shared/data/real-certs')
+export const REAL_CERTS = path.resolve(import.meta.dirname, '../fixtures/real-certs')
 export const realPem = (name: string) => fs.readFileSync(path.join(REAL_CERTS, `${name}.pem`), 'utf8')
 
 export type Ca = Issued & { key: KeyObject }

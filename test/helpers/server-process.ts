@@ -6,7 +6,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..')
 export type ServerProcess = { child: ChildProcess; url: string; output: () => string; exited: Promise<number | null> }
 
 /** Starts `src/server.ts` as its own process on a free port and waits until it listens. */
-export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string>, timeoutMs = 180_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
@@ -36,7 +36,7 @@ export async function failedStart(env: Record<string, string>): Promise<{ code: 
   let out = ''
   child.stdout!.on('data', (d) => { out += d })
   child.stderr!.on('data', (d) => { out += d })
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+  const timer = setTimeout(() => child.kill('SIGKILL'), 180_000)
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))
   clearTimeout(timer)
   return { code, output: out }

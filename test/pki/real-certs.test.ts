@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process'
+import path from 'node:path'
 import { readFileSync, readdirSync } from 'node:fs'
 import t from 'tap'
 import { readCertificates, verifyCertificate, type Certificate } from '../../src/pki/index.ts'
 
-const DIR = '/work/shared/data/real-certs/'
+const DIR = path.resolve(import.meta.dirname, '../fixtures/real-certs') + path.sep
 const files = readdirSync(DIR).filter(f => f.endsWith('.pem')).sort()
 const certs: Record<string, Certificate> = {}
 for (const f of files) certs[f.replace(/\.pem$/, '')] = readCertificates(readFileSync(DIR + f))[0]

@@ -3,7 +3,7 @@ import path from 'node:path'
 import t from 'tap'
 import { testApp } from '../helpers/app.ts'
 
-const NATIONAL = path.resolve(import.meta.dirname, '../../../shared/data/admin-units/vietnam-2017-12-31.csv')
+const NATIONAL = path.resolve(import.meta.dirname, '../fixtures/admin-units/vietnam-2017-12-31.csv')
 const csv = { 'content-type': 'text/csv' }
 
 const SMALL = `code,name,type,level,parent_code,valid_from,valid_to

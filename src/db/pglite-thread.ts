@@ -1,0 +1,83 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Worker } from 'node:worker_threads'
+
+export type PgliteThread = {
+  /** The Unix socket on which the embedded database speaks the PostgreSQL protocol. */
+  socketPath: string
+  /** False once the thread has stopped (closed, or crashed). */
+  alive(): boolean
+  /** Writes the whole data folder as an uncompressed tar file (PGlite's loadDataDir format). */
+  dump(file: string): Promise<void>
+  close(): Promise<void>
+}
+
+// Same extension as this module: .ts when run from the sources, .js once compiled.
+const EXTENSION = path.extname(new URL(import.meta.url).pathname)
+const WORKER = new URL(`./pglite-worker${EXTENSION}`, import.meta.url)
+
+function spawnWorker(workerData: unknown): Worker {
+  if (EXTENSION !== '.ts') return new Worker(WORKER, { workerData })
+  // Workers do not inherit tsx's loader hooks on Node 20: register them inside the worker.
+  const boot = `import('tsx/esm/api').then(m => { m.register(); return import(${JSON.stringify(WORKER.href)}) })`
+  return new Worker(boot, { eval: true, workerData })
+}
+
+type Message = { type: string; message?: string }
+
+/**
+ * Starts PGlite on `dataDir` ('memory://…' or a folder) in a worker thread, optionally from a tar file of
+ * a data folder. The socket lives in a fresh folder only this user can enter: PGlite has no authentication.
+ */
+export async function startPgliteThread(dataDir: string, loadFrom?: string): Promise<PgliteThread> {
+  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-db-'))
+  const socketPath = path.join(socketDir, '.s.PGSQL.5432')
+  const worker = spawnWorker({ dataDir, socketPath, loadFrom })
+  let running = true
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => { running = false; resolve() }))
+  // A crash after start is seen by the driver (connection refused) and answered 503; it must not end the process.
+  worker.on('error', () => {})
+  const next = (types: string[]) => new Promise<Message>((resolve, reject) => {
+    const onMessage = (m: Message) => {
+      if (!types.includes(m.type) && m.type !== 'failed') return
+      worker.off('message', onMessage)
+      if (m.type === 'failed') reject(new Error(`The embedded database did not start: ${m.message}`))
+      else resolve(m)
+    }
+    worker.on('message', onMessage)
+    void exited.then(() => { worker.off('message', onMessage); reject(Object.assign(new Error('The embedded database stopped'), { code: 'CONNECTION_CLOSED' })) })
+  })
+  const removeSocketDir = () => fs.rmSync(socketDir, { recursive: true, force: true })
+  try {
+    await next(['ready'])
+  } catch (err) {
+    await worker.terminate()
+    removeSocketDir()
+    throw err
+  }
+  // The main thread's work decides when the process ends, as it did when PGlite ran on it.
+  worker.unref()
+  let closing: Promise<void> | null = null
+  return {
+    socketPath,
+    alive: () => running,
+    dump: async (file) => {
+      const done = next(['dumped'])
+      worker.postMessage({ type: 'dump', file })
+      await done
+    },
+    close: () => {
+      closing ??= (async () => {
+        if (running) {
+          worker.postMessage({ type: 'close' })
+          const timer = setTimeout(() => void worker.terminate(), 15_000)
+          await exited
+          clearTimeout(timer)
+        }
+        removeSocketDir()
+      })()
+      return closing
+    },
+  }
+}

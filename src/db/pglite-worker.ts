@@ -1,0 +1,49 @@
+/**
+ * The embedded database in its own thread: PGlite runs queries synchronously (WebAssembly), so on the
+ * main thread one long query would hold every request, /health and static files included. Here it serves
+ * the PostgreSQL wire protocol on a private Unix socket; the main thread talks to it with postgres.js,
+ * the same driver as for a PostgreSQL server.
+ *
+ * workerData: { dataDir, socketPath, loadFrom? }. Messages to the parent: {type:'ready'}, {type:'failed', message},
+ * {type:'dumped'|'closed'}. From the parent: {type:'dump', file} (writes the data folder as a tar file) and {type:'close'}.
+ */
+import fs from 'node:fs'
+import { parentPort, workerData } from 'node:worker_threads'
+import { PGlite } from '@electric-sql/pglite'
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+
+type Start = { dataDir: string; socketPath: string; loadFrom?: string }
+const { dataDir, socketPath, loadFrom } = workerData as Start
+const port = parentPort!
+
+let db: PGlite
+let server: PGLiteSocketServer
+try {
+  const loadDataDir = loadFrom ? new Blob([fs.readFileSync(loadFrom)]) : undefined
+  db = await PGlite.create(dataDir, loadDataDir ? { loadDataDir } : {})
+  // One connection: PGlite has one session, and the multiplexer of several connections interleaves
+  // their extended-protocol messages (and prepared statement names) outside transactions.
+  server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 1 })
+  await server.start()
+  port.postMessage({ type: 'ready' })
+} catch (err) {
+  port.postMessage({ type: 'failed', message: err instanceof Error ? err.message : String(err) })
+  port.close()
+}
+
+port.on('message', async (m: { type: string; file?: string }) => {
+  if (m.type === 'dump' && m.file) {
+    const tar = await db.dumpDataDir('none')
+    fs.writeFileSync(m.file, Buffer.from(await tar.arrayBuffer()))
+    port.postMessage({ type: 'dumped' })
+  }
+  if (m.type === 'close') {
+    try {
+      await server.stop()
+      if (!db.closed) await db.close()
+    } finally {
+      port.postMessage({ type: 'closed' })
+      port.close()
+    }
+  }
+})

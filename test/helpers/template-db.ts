@@ -1,0 +1,104 @@
+/**
+ * One migrated (and one migrated and seeded) database per test run, copied for each test file instead of
+ * migrating and seeding every time: a PostgreSQL template database (`CREATE DATABASE … TEMPLATE`), or for
+ * PGlite a tar file of a data folder (`loadDataDir`). They are built by the code path the server uses
+ * (openDatabase, prepareDatabase, seedIfEmpty), and named by a hash of everything that decides their
+ * content (migrations, schema, seed), so a change there makes a new one.
+ * Built lazily by the first test file that needs one: under an advisory lock on PostgreSQL; for PGlite the
+ * first files may each build it and rename it into place. (tap's `before` step would do it once, but makes
+ * tap collect coverage and fail the run on it.)
+ */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import postgres from 'postgres'
+import { openDatabase, type OpenOptions } from '../../src/db/open.ts'
+import { prepareDatabase, MIGRATIONS_FOLDER } from '../../src/db/migrate.ts'
+import { seedIfEmpty } from '../../src/units/seed.ts'
+import type { SeedName } from '../../src/units/seed-names.ts'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+// What decides the templates' content: the migrations, the schema and the code and data of the seed
+// (with the CSV reader it uses). Not the driver code, which changes no row.
+const INPUTS = [MIGRATIONS_FOLDER, path.join(ROOT, 'src/db/schema.ts'), path.join(ROOT, 'src/db/migrate.ts'), path.join(ROOT, 'src/units'), path.join(ROOT, 'src/lib')]
+/** Arbitrary but fixed, and not the server's migration lock. */
+const TEMPLATE_LOCK_KEY = 7_052_018
+
+function files(dir: string): string[] {
+  if (fs.statSync(dir).isFile()) return [dir]
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name)
+    return e.isDirectory() ? files(p) : [p]
+  }).sort()
+}
+
+let digest: string | null = null
+/** Hash of the migrations and of the code and data that build and seed the schema. */
+export function templateHash(): string {
+  if (digest) return digest
+  const h = crypto.createHash('sha256')
+  for (const f of INPUTS.flatMap(files)) h.update(path.relative(ROOT, f)).update('\0').update(fs.readFileSync(f)).update('\0')
+  digest = h.digest('hex').slice(0, 16)
+  return digest
+}
+
+async function build(options: OpenOptions, seed: SeedName | null, dump?: string): Promise<void> {
+  const database = await openDatabase(options)
+  try {
+    await prepareDatabase(database, options, async (db) => { if (seed) await seedIfEmpty(db, seed) })
+    if (dump) await database.dump!(dump)
+  } finally {
+    await database.close()
+  }
+}
+
+/** The tar file of a migrated (and seeded) PGlite data folder, built when missing. */
+export async function pgliteTemplate(seed: SeedName | null): Promise<string> {
+  const file = path.join(os.tmpdir(), `kyso-test-template-${templateHash()}-${seed ?? 'bare'}.tar`)
+  if (fs.existsSync(file)) return file
+  // Two test files may build it at once; each writes its own file and renames it into place (atomic, same content).
+  const partial = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`
+  try {
+    await build({ databaseUrl: null, dataDir: 'memory://', statementTimeoutMs: 600_000 }, seed, partial)
+    fs.renameSync(partial, file)
+  } finally {
+    fs.rmSync(partial, { force: true })
+  }
+  return file
+}
+
+/** The name of a migrated (and seeded) template database on the server at `base`, built when missing. */
+export async function postgresTemplate(base: string, seed: SeedName | null): Promise<string> {
+  const name = `kyso_template_${templateHash()}_${(seed ?? 'bare').replace(/-/g, '_')}`
+  const admin = postgres(base, { max: 1, onnotice: () => {} })
+  try {
+    await admin`select pg_advisory_lock(${TEMPLATE_LOCK_KEY})`
+    try {
+      const [found] = await admin`select 1 from pg_database where datname = ${name}`
+      if (!found) {
+        // Built under another name and renamed when complete: a run killed halfway leaves no half-built template.
+        const building = `kyso_building_${crypto.randomBytes(6).toString('hex')}`
+        await admin.unsafe(`create database ${building}`)
+        try {
+          await build({ databaseUrl: withDatabase(base, building), dataDir: 'memory://', statementTimeoutMs: 600_000 }, seed)
+          await admin.unsafe(`alter database ${building} rename to ${name}`)
+        } catch (err) {
+          await admin.unsafe(`drop database if exists ${building} with (force)`)
+          throw err
+        }
+      }
+    } finally {
+      await admin`select pg_advisory_unlock(${TEMPLATE_LOCK_KEY})`
+    }
+  } finally {
+    await admin.end()
+  }
+  return name
+}
+
+export function withDatabase(base: string, name: string): string {
+  const u = new URL(base)
+  u.pathname = `/${name}`
+  return u.toString()
+}
