@@ -9,8 +9,9 @@ import { toPem, type Certificate } from '../pki/index.ts'
 import { STATUSES } from './status.ts'
 import {
   DEVICES, KINDS, MAX_BATCH_ITEMS, getCertificate, getCertificateDer, listCertificates, readItem, registerBatch,
-  registerCertificate, revokeCertificate, type Device, type ItemInput,
+  registerCertificate, type Device, type ItemInput,
 } from './service.ts'
+import { revokeCertificate } from './revocation.ts'
 import { importCrl } from './crl-service.ts'
 import type { Kind } from './match.ts'
 import { caSchemas } from './trust-routes.ts'
@@ -273,13 +274,13 @@ export default async function certificateRoutes(app: App, { db }: RouteDeps) {
     schema: {
       tags: ['certificates'], ...secured,
       summary: 'Revoke a recorded certificate',
-      description: 'Status is `revoked` from `revokedAt` on (default: now; a day means its start in Vietnam time). The unit must be in the registrar\'s scope (else 403). A certificate already revoked answers 409 `duplicate` with `existingId` (its own id) and is not changed; an imported CRL can still move its revocation date earlier.',
+      description: 'Status is `revoked` from `revokedAt` on (default: now). `revokedAt` is a full ISO 8601 timestamp with its offset, or a day YYYY-MM-DD meaning its start in Vietnam time; it must lie between the certificate\'s notBefore and now (else 422 with problem code `revocation_date`: a planned revocation is not one yet). The unit must be in the caller\'s scope (else 403). A certificate already revoked answers 409 `duplicate` with `existingId` (its own id) and is not changed, unless the caller is an admin: an admin\'s request replaces the revocation date and reason (a correction, audited as `certificate.revocation_corrected` with the values it replaced). An imported CRL can still move a revocation date earlier.',
       params: Type.Object({ id: Type.String({ maxLength: 100 }) }),
       body: Type.Object({
         revokedAt: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 timestamp or YYYY-MM-DD' })),
         reason: Type.Optional(Type.String({ maxLength: 200, description: 'e.g. keyCompromise, cessationOfOperation, superseded, or plain words' })),
       }, { additionalProperties: false }),
-      response: { 200: Type.Ref('Certificate'), ...errors(400, 401, 403, 404, 409, 415, 429, 503) },
+      response: { 200: Type.Ref('Certificate'), ...errors(400, 401, 403, 404, 409, 415, 422, 429, 503) },
     },
   }, async (request) => revokeCertificate(db, actorOf(request), request.params.id, request.body ?? {}))
 
@@ -288,7 +289,7 @@ export default async function certificateRoutes(app: App, { db }: RouteDeps) {
     schema: {
       tags: ['certificates'], ...secured,
       summary: 'Import a certificate revocation list',
-      description: 'Body: a CRL as PEM (`application/x-pem-file`, X509 CRL block) or DER (`application/pkix-crl`). It must be signed by a trust anchor or registered intermediate whose subject is the CRL issuer: else 422 `untrusted_issuer`, or 422 `bad_signature` when the signature does not verify. Its entries are kept, so that a certificate on it is refused (revoked) if registered later; recorded certificates on it are revoked from their revocation date (an earlier date replaces a later one). `entries` counts the list\'s entries, `matched` the recorded certificates on it, `revoked` those this import revoked or moved earlier.',
+      description: 'Body: a CRL as PEM (`application/x-pem-file`, X509 CRL block) or DER (`application/pkix-crl`). It must be signed by a trust anchor or registered intermediate whose subject is the CRL issuer: else 422 `untrusted_issuer`, or 422 `bad_signature` when the signature does not verify. Its entries are kept, so that a certificate on it is refused (revoked) if registered later; recorded certificates on it are revoked from their revocation date (an earlier date replaces a later one). `entries` counts the list\'s entries, `matched` the recorded certificates on it, `revoked` those this import revoked or moved earlier. Only certificates in the caller\'s scope are revoked: the others on the list are counted in `outOfScope` and listed (the first 100) in `outOfScopeCertificates`, for a registrar of their province to import the same list; the entries are kept either way, so that none of them can be registered later.',
       body: {
         content: {
           'application/x-pem-file': raw('PEM (X509 CRL)'),
@@ -305,6 +306,8 @@ export default async function certificateRoutes(app: App, { db }: RouteDeps) {
           entries: Type.Integer(),
           matched: Type.Integer(),
           revoked: Type.Integer(),
+          outOfScope: Type.Integer({ description: 'Recorded certificates on the list outside the caller\'s scope: not revoked by this import' }),
+          outOfScopeCertificates: Type.Array(Type.Object({ id: Type.String(), unitCode: Type.String(), serialNumber: Type.String() }), { description: 'The first 100 of them' }),
         }),
         ...errors(400, 401, 403, 413, 415, 422, 429, 503),
       },

@@ -21,7 +21,8 @@ import { HttpProblem, badRequest, duplicate, forbidden, notFound, type ProblemEn
 import { verifyCertificate, type Certificate } from '../pki/index.ts'
 import { foldName } from '../units/names.ts'
 import { chooseUnit, lookupKeys, subjectMentions, type Kind, type Mention, type UnitRow } from './match.ts'
-import { certificateStatus, startOfVietnamDay, vietnamDay, type CertificateStatus } from './status.ts'
+import { parseMomentStrict } from '../lib/strict-dates.ts'
+import { certificateStatus, vietnamDay, type CertificateStatus } from './status.ts'
 import { contractProblems, readUpload, readingProblem } from './trust-service.ts'
 import { trustStore, type TrustStore } from './trust-cache.ts'
 
@@ -407,7 +408,7 @@ export function readItem(body: string | Buffer | undefined): Certificate[] | Htt
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-async function findRow(db: Tx, id: string): Promise<Row | null> {
+export async function findRow(db: Tx, id: string): Promise<Row | null> {
   if (!UUID.test(id)) return null
   const [row] = await db.select().from(certificates).where(eq(certificates.id, id)).limit(1)
   return row ?? null
@@ -472,10 +473,10 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   throw badRequest('The cursor is not one this server gave out.')
 }
 
-/** A day (the start of it in Vietnam time) or a timestamp. */
+/** A day (the start of it in Vietnam time) or a full ISO 8601 timestamp with offset, years 1900–2100. */
 export function parseMoment(text: string, what: string): Date {
-  const d = /^\d{4}-\d{2}-\d{2}$/.test(text) ? startOfVietnamDay(text) : new Date(text)
-  if (Number.isNaN(d.getTime())) throw badRequest(`${what} is not a date (YYYY-MM-DD) or an ISO 8601 timestamp.`)
+  const d = parseMomentStrict(text)
+  if (!d) throw badRequest(`${what} ${JSON.stringify(text.slice(0, 40))} is neither a calendar day (YYYY-MM-DD, 1900–2100) nor an ISO 8601 timestamp with its offset (2017-06-01T08:00:00+07:00).`)
   return d
 }
 
@@ -511,36 +512,4 @@ export async function listCertificates(db: Db, query: ListQuery): Promise<{ item
     items: page.map((r) => toRecord(r.row, now)),
     nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAtText, last.row.id) : null,
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Revocation
-
-/**
- * Revokes a recorded certificate from `revokedAt` (default: now). A certificate already revoked answers
- * 409 duplicate (its record is not changed; a CRL import may still move the date earlier).
- */
-export async function revokeCertificate(db: Db, actor: Actor, id: string, input: { revokedAt?: string; reason?: string }): Promise<CertificateRecord> {
-  const revokedAt = input.revokedAt ? parseMoment(input.revokedAt, 'revokedAt') : new Date()
-  const reason = input.reason?.trim() || 'unspecified'
-  const row = await db.transaction(async (tx) => {
-    const current = await findRow(tx, id)
-    if (!current) throw notFound(`No certificate has the id ${id}.`)
-    const [unit] = await tx.select({ code: adminUnits.code, districtCode: adminUnits.districtCode, provinceCode: adminUnits.provinceCode })
-      .from(adminUnits).where(eq(adminUnits.code, current.unitCode)).limit(1)
-    if (!inScope(actor, unit ?? { code: current.unitCode, districtCode: null, provinceCode: null })) {
-      throw forbidden(`The certificate belongs to unit ${current.unitCode}, which is outside this token's scope; nothing was changed.`)
-    }
-    const [updated] = await tx.update(certificates).set({ revokedAt, revocationReason: reason })
-      .where(and(eq(certificates.id, id), sql`${certificates.revokedAt} is null`)).returning()
-    if (!updated) {
-      throw duplicate(`The certificate is already revoked (from ${current.revokedAt?.toISOString()}); its revocation was not changed.`, id)
-    }
-    await audit(tx, actor, {
-      action: 'certificate.revoke', entityType: 'certificate', entityId: id,
-      details: { revokedAt: revokedAt.toISOString(), reason, fingerprintSha256: updated.fingerprintSha256 },
-    })
-    return updated
-  })
-  return toRecord(row)
 }
