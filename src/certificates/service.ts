@@ -12,7 +12,7 @@ import crypto from 'node:crypto'
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import { adminUnits, certificates } from '../db/schema.ts'
 import type { Db, Tx } from '../db/open.ts'
-import { isUniqueViolation } from '../db/errors.ts'
+import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.ts'
 import { queryRows } from '../db/rows.ts'
 import type { Actor } from '../auth/actor.ts'
 import { audit } from '../auth/audit.ts'
@@ -22,6 +22,7 @@ import { verifyCertificate, type Certificate } from '../pki/index.ts'
 import { foldName } from '../units/names.ts'
 import { chooseUnit, lookupKeys, subjectMentions, type Kind, type Mention, type UnitRow } from './match.ts'
 import { parseMomentStrict } from '../lib/strict-dates.ts'
+import { textFault } from '../http/strict-input.ts'
 import { certificateStatus, vietnamDay, type CertificateStatus } from './status.ts'
 import { contractProblems, readUpload, readingProblem } from './trust-service.ts'
 import { trustStore, type TrustStore } from './trust-cache.ts'
@@ -224,6 +225,8 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
       else problems.push({ code: 'unit_ambiguous', message: match.message, candidates: match.candidates })
     }
 
+    const fault = [c.leaf.subjectDn, c.leaf.issuerDn, ...Object.values(c.leaf.subject).flat()].map(textFault).find((f) => f !== null)
+    if (fault) problems.push({ code: 'malformed_name', message: `The certificate's subject or issuer name ${fault}; it cannot be recorded.` })
     if (problems.length) {
       const codes = [...new Set(problems.map((p) => p.code))].join(', ')
       return { ok: false, problem: refusal(`The certificate was refused (${codes}); nothing was stored. Each entry of problems says what failed.`, problems) }
@@ -370,17 +373,37 @@ export async function registerBatch(db: Db, actor: Actor, items: (ItemInput & { 
   })
 
   const created = new Map<string, string>()
+  const refusedByDb = new Set<number>()
   if (toInsert.length) {
     await db.transaction(async (tx) => {
       for (const part of chunks(toInsert, 500)) {
-        for (const r of await insertMany(tx, actor, part.map((p) => p.values))) created.set(r.fp, r.id)
+        // One statement for the chunk; should the database refuse a row of it, each item is tried in its own
+        // savepoint, so that the good ones are stored and the bad one answers for itself.
+        try {
+          for (const r of await tx.transaction((sp) => insertMany(sp, actor, part.map((p) => p.values)))) created.set(r.fp, r.id)
+        } catch (err) {
+          if (isDatabaseUnavailable(err)) throw err
+          for (const p of part) {
+            try {
+              for (const r of await tx.transaction((sp) => insertMany(sp, actor, [p.values]))) created.set(r.fp, r.id)
+            } catch (itemErr) {
+              if (isDatabaseUnavailable(itemErr)) throw itemErr
+              refusedByDb.add(p.i)
+            }
+          }
+        }
       }
     })
+  }
+  for (const i of refusedByDb) {
+    const detail = 'The database refused this certificate (a value it cannot store); nothing was stored for it. The other items stand on their own.'
+    results[i] = { index: items[i].index, status: 422, code: 'unprocessable', detail, problems: [{ code: 'unstorable', message: detail }] }
+    firstOf.delete((prepared[i] as { values: { fingerprintSha256: string } }).values.fingerprintSha256)
   }
   const missing = [...firstOf.keys()].filter((fp) => !created.has(fp))
   const existing = missing.length ? await existingIds(db, missing) : new Map<string, string>()
   prepared.forEach((p, i) => {
-    if (!p.ok) return
+    if (!p.ok || refusedByDb.has(i)) return
     const fp = p.values.fingerprintSha256
     const index = items[i].index
     const newId = created.get(fp)
