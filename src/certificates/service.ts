@@ -23,6 +23,7 @@ import { foldName } from '../units/names.ts'
 import { chooseUnit, lookupKeys, subjectMentions, type Kind, type Mention, type UnitRow } from './match.ts'
 import { parseMomentStrict } from '../lib/strict-dates.ts'
 import { textFault } from '../http/strict-input.ts'
+import { LIMITS, requestBudget } from './limits.ts'
 import { certificateStatus, vietnamDay, type CertificateStatus } from './status.ts'
 import { contractProblems, readUpload, readingProblem } from './trust-service.ts'
 import { trustStore, type TrustStore } from './trust-cache.ts'
@@ -161,6 +162,8 @@ function refusal(detail: string, problems: ProblemEntry[]): HttpProblem {
  */
 export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sharedChain: Certificate[] = [], store?: TrustStore): Promise<Prepared[]> {
   const trust = store ?? await trustStore(db)
+  // One budget for the whole request: many leaves must not multiply the verifier's per-leaf bounds.
+  const budget = requestBudget()
   type Checked = { leaf: Certificate; kind: Kind; problems: ProblemEntry[]; warnings: Warning[]; path: Certificate[]; mentions: Mention[]; item: ItemInput }
   const checked: (Checked | HttpProblem)[] = items.map((item) => {
     if (item.certs instanceof HttpProblem) return item.certs
@@ -174,6 +177,7 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
       intermediates: [...trust.intermediates, ...chain, ...sharedChain],
       at: leaf.notBefore,
       profile: 'signing',
+      budget,
     })
     return {
       leaf, kind, item,
@@ -315,6 +319,9 @@ async function insertMany(tx: Tx, actor: Actor, rows: (typeof certificates.$infe
 /** Registers one certificate; throws the refusal as an HttpProblem. */
 export async function registerCertificate(db: Db, actor: Actor, body: Buffer | string | undefined, options: Omit<ItemInput, 'certs'>): Promise<CertificateRecord> {
   const certs = readUpload(body)
+  if (certs.length > 1 + LIMITS.uploadCaCertificates) {
+    throw new HttpProblem(413, 'payload_too_large', `The upload holds ${certs.length} certificates; at most ${1 + LIMITS.uploadCaCertificates} (the certificate and ${LIMITS.uploadCaCertificates} CA certificates of its chain) are read. Nothing was stored.`)
+  }
   const [prepared] = await prepareItems(db, actor, [{ certs, ...options }])
   if (!prepared.ok) throw prepared.problem
   // The row and its audit entry in one statement (one round trip instead of BEGIN, two inserts, COMMIT).
@@ -345,7 +352,7 @@ export type BatchResult = {
   existingId?: string
 }
 
-export const MAX_BATCH_ITEMS = 1000
+export const MAX_BATCH_ITEMS = LIMITS.batchItems
 
 /**
  * Registers a batch: each item stands alone (a bad item refuses that item only). The accepted ones are
