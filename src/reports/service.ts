@@ -52,7 +52,7 @@ export async function ministryReport(db: Tx, options: { year: number; parent?: s
   const [coverage, timeline, savings, demonstration] = await Promise.all([
     coverageOn(db, { asOf, parent, kind: 'organization' }),
     months ? coverageTimeline(db, { ...months, parent, kind: 'organization' }) : Promise.resolve(null),
-    savingsFor(db, { from: `${year}-01`, to: `${year}-12`, parent, parameters: options.parameters }),
+    savingsFor(db, { from: `${year}-01`, to: lastMonth, parent, parameters: options.parameters }),
     holdsDemonstration(db),
   ])
 
