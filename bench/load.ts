@@ -101,7 +101,7 @@ async function main(): Promise<void> {
       const res = await fetch(`${server.url}${url}`, { method: 'POST', headers: { ...admin, 'content-type': 'application/x-pem-file' }, body: pem })
       if (res.status !== 201) throw new Error(`${url}: ${res.status} ${await res.text()}`)
     }
-    const created = await fetch(`${server.url}/v1/tokens`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'load', role: 'registrar' }) })
+    const created = await fetch(`${server.url}/v1/tokens`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'load', role: 'registrar', scope: null }) })
     const registrar = `Bearer ${((await created.json()) as { token: string }).token}`
 
     process.stdout.write(`issuing ${REGISTRATIONS} certificates… `)

@@ -12,6 +12,9 @@ import { registerOpenApi } from './http/openapi.ts'
 import { registerSecurity } from './http/security.ts'
 import { registerDeadline } from './http/deadline.ts'
 import { registerHeavyReadLimits } from './http/heavy-reads.ts'
+import { registerStrictInput } from './http/strict-input.ts'
+import { clientErrorHandler, frameworkErrors } from './http/client-errors.ts'
+import { redactedUrl } from './http/log-serializers.ts'
 import { safeError } from './http/log-serializers.ts'
 import { sharedSchemas } from './http/schemas.ts'
 import { registerAuth } from './auth/hook.ts'
@@ -42,17 +45,24 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     logger: options.logger ?? {
       level: config.logLevel,
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'token', 'body'], censor: '[redacted]' },
-      serializers: { err: safeError },
+      serializers: {
+        err: safeError,
+        // The query string may carry a secret (?token=…): logged without its values.
+        req: (req: { method: string; url: string; id?: string }) => ({ method: req.method, url: redactedUrl(req.url), id: req.id }),
+      },
     },
+    frameworkErrors,
+    clientErrorHandler,
     bodyLimit: config.bodyLimit,
     trustProxy: false,
     genReqId: () => crypto.randomUUID(),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   for (const schema of [...sharedSchemas, ...unitSchemas, ...reportingSchemas, ...certificateSchemas]) app.addSchema(schema)
   registerErrorHandling(app)
   registerContentTypes(app)
+  registerStrictInput(app)
   // First of all hooks, so that it also bounds the token lookup: statement + connect timeout + 5 s.
   registerDeadline(app, config.dbStatementTimeoutMs + config.dbConnectTimeoutSeconds * 1000 + 5_000)
   // Security headers first: an answer that the auth hook refuses (401, 403, 429) must carry them too.

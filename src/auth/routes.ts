@@ -3,6 +3,7 @@ import type { App, RouteDeps } from '../http/types.ts'
 import { JSON_TYPES } from '../http/content-types.ts'
 import { Cursor, StringEnum, UnitCode, errors } from '../http/schemas.ts'
 import { actorOf } from './hook.ts'
+import { badRequest } from '../http/problem.ts'
 import { ROLES } from './actor.ts'
 import { createToken, listTokens, revokeToken } from './tokens.ts'
 import { listAudit } from './audit-query.ts'
@@ -20,7 +21,9 @@ export default async function authRoutes(app: App, { db }: RouteDeps) {
       body: Type.Object({
         name: Type.String({ minLength: 1, maxLength: 200 }),
         role: RoleSchema,
-        scope: Type.Optional(Type.Array(UnitCode(), { maxItems: 1000 })),
+        scope: Type.Optional(Type.Union([Type.Array(UnitCode(), { minItems: 1, maxItems: 1000 }), Type.Null()], {
+          description: 'Unit codes the token may write for (with everything under them). A registrar must be given one: a list, or `null` for everywhere, said explicitly. An empty list is refused.',
+        })),
       }, { additionalProperties: false }),
       response: {
         201: Type.Object({ id: Type.String({ format: 'uuid' }), token: Type.String({ description: 'The secret: send it as "Authorization: Bearer <token>". Shown only now.' }) }),
@@ -28,6 +31,9 @@ export default async function authRoutes(app: App, { db }: RouteDeps) {
       },
     },
   }, async (request, reply) => {
+    if (request.body.role === 'registrar' && request.body.scope === undefined) {
+      throw badRequest('A registrar token needs a scope: the unit codes it may write for, or "scope": null to allow it everywhere.')
+    }
     const created = await createToken(db, actorOf(request), request.body)
     return reply.code(201).send(created)
   })

@@ -7,12 +7,13 @@ import type { Actor } from './actor.ts'
 export type ScopedUnit = { placeCodes: readonly string[] }
 
 /**
- * A registrar with a scope may write only for the listed units and everything under them, including the
+  * A registrar with a scope may write only for the listed units and everything under them, including the
  * units that descend from them through lineage: a token scoped to Bình Thuận (60) before 2025-07-01 keeps the
- * communes of Lâm Đồng (68) formed from Bình Thuận's communes, and no others.
+ * communes of Lâm Đồng (68) formed from Bình Thuận's communes, and no others. Scope null means everywhere;
+ * an empty list (refused when a token is created) allows nothing.
  */
 export function inScope(actor: Actor, unit: ScopedUnit): boolean {
   if (actor.role === 'viewer') return false
-  if (actor.role === 'admin' || !actor.scope?.length) return true
+  if (actor.role === 'admin' || actor.scope === null) return true
   return unit.placeCodes.some((c) => actor.scope!.includes(c))
 }

@@ -48,7 +48,10 @@ export async function ensureAdminToken(db: Db, secret: string): Promise<void> {
     .onConflictDoUpdate({ target: apiTokens.tokenHash, set: { revokedAt: null, role: 'admin' } })
 }
 
-export async function createToken(db: Db, actor: Actor, input: { name: string; role: Role; scope?: string[] }) {
+export async function createToken(db: Db, actor: Actor, input: { name: string; role: Role; scope?: string[] | null }) {
+  if (input.scope?.length === 0) {
+    throw new HttpProblem(400, 'bad_request', 'scope is an empty list, which would allow nothing; list unit codes, or send "scope": null for a token allowed everywhere.')
+  }
   const scope = input.scope?.length ? [...new Set(input.scope)] : null
   if (scope) {
     const known = await db.select({ code: adminUnits.code }).from(adminUnits).where(inArray(adminUnits.code, scope))

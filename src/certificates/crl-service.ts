@@ -5,7 +5,7 @@
  * set-based UPDATE … FROM.
  */
 import crypto from 'node:crypto'
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import { certificates, crlEntries, crls } from '../db/schema.ts'
 import type { Db } from '../db/open.ts'
 import type { Actor } from '../auth/actor.ts'
@@ -28,6 +28,10 @@ export type CrlImport = {
   matched: number
   /** Of those, how many this import revoked or moved to an earlier revocation date. */
   revoked: number
+  /** Recorded certificates on the list that this import would have revoked but that lie outside the caller's scope: left as they were. */
+  outOfScope: number
+  /** The first 100 of them. */
+  outOfScopeCertificates: { id: string; unitCode: string; serialNumber: string }[]
 }
 
 const CHUNK = 1000
@@ -40,6 +44,13 @@ function readBody(body: Buffer | string | undefined): Crl {
     if (err instanceof PkiInputError) throw readingProblem(err)
     throw err
   }
+}
+
+/** SQL: the certificate `c` lies in the actor's scope (the rule of auth/scope.ts, on its unit version's place codes). */
+function scopeFilter(actor: Actor): SQL {
+  if (actor.role === 'admin' || actor.scope === null) return sql`true`
+  return sql`exists (select 1 from admin_units u where u.id = c.unit_id
+    and u.place_codes && array(select jsonb_array_elements_text(${JSON.stringify(actor.scope)}::jsonb)))`
 }
 
 export async function importCrl(db: Db, actor: Actor, body: Buffer | string | undefined): Promise<CrlImport> {
@@ -56,7 +67,9 @@ export async function importCrl(db: Db, actor: Actor, body: Buffer | string | un
     throw new HttpProblem(422, 'bad_signature', `${message} Nothing was stored.`, { problems: [{ code: 'bad_signature', message }] })
   }
 
-  const issuerKey = nameKeyOf(crl.issuerDer)
+  // Entries are keyed by the signing CA's own subject name, as recorded certificates are by their
+  // issuing CA's: a list whose issuer name is encoded differently still matches what that CA issued.
+  const issuerKey = nameKeyOf(signer.cert.subjectDer)
   const fingerprint = crypto.createHash('sha256').update(crl.der).digest('hex')
   return db.transaction(async (tx) => {
     const [row] = await tx.insert(crls).values({
@@ -82,15 +95,21 @@ export async function importCrl(db: Db, actor: Actor, body: Buffer | string | un
         })
     }
 
-    // Recorded certificates of this issuer on any imported list of it: revoked from the list's date,
-    // or from an earlier one than they had.
+    // Recorded certificates of this issuer on any imported list of it, and in the caller's scope: revoked
+    // from the list's date, or from an earlier one than they had. Those outside the scope are reported.
+    const scoped = scopeFilter(actor)
     const revoked = await queryRows<{ id: string }>(tx, sql`
       update certificates c
          set revoked_at = e.revoked_at, revocation_reason = coalesce(e.reason, 'unspecified')
         from crl_entries e
        where e.issuer_key = ${issuerKey} and c.issuer_key = e.issuer_key and c.serial_number = e.serial_number
-         and (c.revoked_at is null or c.revoked_at > e.revoked_at)
+         and (c.revoked_at is null or c.revoked_at > e.revoked_at) and ${scoped}
       returning c.id`)
+    const outside = await queryRows<{ id: string; unit_code: string; serial_number: string; n: number }>(tx, sql`
+      select c.id::text as id, c.unit_code, c.serial_number, count(*) over ()::int as n
+        from certificates c join crl_entries e on e.issuer_key = c.issuer_key and e.serial_number = c.serial_number
+       where e.issuer_key = ${issuerKey} and (c.revoked_at is null or c.revoked_at > e.revoked_at) and not ${scoped}
+       order by c.unit_code, c.serial_number limit 100`)
 
     let matched = 0
     const serials = [...entries.keys()]
@@ -105,6 +124,7 @@ export async function importCrl(db: Db, actor: Actor, body: Buffer | string | un
       details: {
         issuerDn: crl.issuerDn, fingerprintSha256: fingerprint, thisUpdate: crl.thisUpdate.toISOString(),
         entries: crl.entries.length, matched, revoked: revoked.length, revokedIds: revoked.slice(0, 1000).map((r) => r.id),
+        outOfScope: Number(outside[0]?.n ?? 0),
       },
     })
     return {
@@ -115,6 +135,8 @@ export async function importCrl(db: Db, actor: Actor, body: Buffer | string | un
       entries: crl.entries.length,
       matched,
       revoked: revoked.length,
+      outOfScope: Number(outside[0]?.n ?? 0),
+      outOfScopeCertificates: outside.map((r) => ({ id: r.id, unitCode: r.unit_code, serialNumber: r.serial_number })),
     }
   })
 }

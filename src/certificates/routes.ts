@@ -9,11 +9,14 @@ import { toPem, type Certificate } from '../pki/index.ts'
 import { STATUSES } from './status.ts'
 import {
   DEVICES, KINDS, MAX_BATCH_ITEMS, getCertificate, getCertificateDer, listCertificates, readItem, registerBatch,
-  registerCertificate, revokeCertificate, type Device, type ItemInput,
+  registerCertificate, type Device, type ItemInput,
 } from './service.ts'
+import { revokeCertificate } from './revocation.ts'
 import { importCrl } from './crl-service.ts'
 import type { Kind } from './match.ts'
 import { caSchemas } from './trust-routes.ts'
+import { LIMITS } from './limits.ts'
+import { chargeItems } from '../http/write-cost.ts'
 
 const secured = { security: [{ bearerAuth: [] }] }
 
@@ -111,6 +114,9 @@ function rawBatchItems(body: RawBody, options: Omit<ItemInput, 'certs'>): { item
     if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(body)) {
       throw new HttpProblem(422, 'private_key_material', 'The upload contains a private key. A private key must never leave its token or signing server; nothing was stored or logged.')
     }
+    // Counted before anything is decoded: the cap bounds the parsing too.
+    const begins = body.split('-----BEGIN ').length - 1
+    if (begins > LIMITS.uploadCertificates) throw tooMany(`${begins} PEM blocks`)
     const blocks = pemBlocks(body)
     if (!blocks.length) throw malformed('The body holds no PEM block; send PEM certificates (-----BEGIN CERTIFICATE-----).')
     pieces = blocks.map((b) => readItem(b))
@@ -134,10 +140,18 @@ function rawBatchItems(body: RawBody, options: Omit<ItemInput, 'certs'>): { item
       index++
     }
   }
+  const total = items.length + chain.length
+  if (total > LIMITS.uploadCertificates) throw tooMany(`${total} certificates`)
+  if (items.length > LIMITS.batchItems) throw tooMany(`${items.length} items`)
+  if (chain.length > LIMITS.uploadCaCertificates) throw tooMany(`${chain.length} CA certificates`)
   return { items, chain }
 }
 
-export default async function certificateRoutes(app: App, { db }: RouteDeps) {
+function tooMany(what: string): HttpProblem {
+  return new HttpProblem(413, 'payload_too_large', `The upload holds ${what}. One batch is read up to ${LIMITS.batchItems} items, ${LIMITS.uploadCaCertificates} CA certificates and ${LIMITS.uploadCertificates} certificates in all; send it in smaller batches. Nothing was stored.`)
+}
+
+export default async function certificateRoutes(app: App, { db, config }: RouteDeps) {
   app.post('/v1/certificates', {
     config: { access: 'registrar', accepts: CERTIFICATE_TYPES },
     preValidation: refusePrivateKeyInJson,
@@ -147,6 +161,7 @@ export default async function certificateRoutes(app: App, { db }: RouteDeps) {
       description: [
         'Body: PEM (`application/x-pem-file` or `text/plain`: the certificate, optionally followed by the CA certificates of its chain), DER (`application/pkix-cert`), or JSON `{certificate, unitCode?, kind?, device?}` where `certificate` is PEM or base64 DER. Query parameters `unitCode`, `kind`, `device` serve the raw bodies.',
         'The chain is built from the trust anchors, the registered intermediates and the CA certificates sent along, and checked at the leaf\'s notBefore. Without `unitCode` the commune-level unit is found from the subject (CN, O, OU, L, ST; for kind `individual` not from CN), names compared regardless of case, diacritics, tone-mark placement and Unicode form, the unit-type word and a leading `Ủy ban nhân dân`/`UBND` ignored, a district or province named in the subject telling same-named communes apart; only units that existed on the day of notBefore count. An explicit `unitCode` must name a commune-level unit.',
+        `At most ${1 + LIMITS.uploadCaCertificates} certificates in one upload (the certificate and the CA certificates of its chain; 413 \`payload_too_large\` above).`,
         'Refusals store nothing: 400 `malformed` (not a certificate: random bytes, CSR, CRL, empty), 422 `private_key_material`, 422 `unprocessable` with `problems` (codes untrusted_issuer — with the verifier\'s detailed `reason` when the chain fails for another cause such as an expired CA or path length —, bad_signature, ca_certificate, key_usage, weak_key, weak_signature_algorithm (MD5, MD2), unsupported_algorithm, unit_not_found, unit_ambiguous (with `candidates`), revoked (on an imported CRL)), 403 `forbidden` (the unit is outside the registrar\'s scope), 409 `duplicate` with `existingId`. A SHA-1 signature is accepted with the warning weak_signature_algorithm; an expired but properly issued certificate is accepted with status expired.',
       ].join('\n\n'),
       querystring: UploadQuery,
@@ -181,12 +196,12 @@ export default async function certificateRoutes(app: App, { db }: RouteDeps) {
     schema: {
       tags: ['certificates'], ...secured,
       summary: 'Register many certificates; each item stands alone',
-      description: `Body: PEM with many certificates (\`application/x-pem-file\`), a PKCS#7 bundle (\`application/pkcs7-mime\`, \`application/x-pkcs7-certificates\`, .p7b), or JSON \`{items: [{certificate, unitCode?, kind?, device?}]}\` (at most ${MAX_BATCH_ITEMS} items). In PEM and PKCS#7 uploads the CA certificates (basicConstraints cA) serve as chain material for every item and are not items themselves; query parameters unitCode, kind and device apply to every item. Each item is checked as a single upload would be and answers its own status (201, 400, 403, 409, 422) with id, or code, detail and problems, or existingId. A private key anywhere in a PEM upload refuses the whole request (422 private_key_material).`,
+      description: `Body: PEM with many certificates (\`application/x-pem-file\`), a PKCS#7 bundle (\`application/pkcs7-mime\`, \`application/x-pkcs7-certificates\`, .p7b), or JSON \`{items: [{certificate, unitCode?, kind?, device?}]}\` (at most ${MAX_BATCH_ITEMS} items). In PEM and PKCS#7 uploads the CA certificates (basicConstraints cA) serve as chain material for every item and are not items themselves; query parameters unitCode, kind and device apply to every item. Each item is checked as a single upload would be and answers its own status (201, 400, 403, 409, 422) with id, or code, detail and problems, or existingId. A private key anywhere in a PEM upload refuses the whole request (422 private_key_material).\n\nBounds per request: at most ${LIMITS.batchItems} items, ${LIMITS.uploadCaCertificates} CA certificates and ${LIMITS.uploadCertificates} certificates in all, in every format (413 \`payload_too_large\` above, nothing stored); path building over the whole request spends at most ${LIMITS.requestSignatureChecks} signature checks and ${LIMITS.requestPathExpansions} candidate expansions, and the items left when they are spent answer 422 (problem code \`untrusted_issuer\` with reason \`budget_exceeded\`). A batch costs its item count against ${LIMITS.itemsPerWriteUnit} × RATE_LIMIT_WRITES_PER_MINUTE certificate items a minute per token (429 with Retry-After above).`,
       querystring: UploadQuery,
       body: {
         content: {
           'application/json': {
-            schema: Type.Object({ items: Type.Array(Type.Ref('CertificateUpload'), { minItems: 1, maxItems: MAX_BATCH_ITEMS }) }, { additionalProperties: false }),
+            schema: Type.Object({ items: Type.Array(Type.Ref('CertificateUpload'), { minItems: 1, description: `At most ${MAX_BATCH_ITEMS} (413 above)` }) }, { additionalProperties: false }),
           },
           'application/x-pem-file': raw('PEM: many certificates'),
           'text/plain': raw('PEM: many certificates'),
@@ -204,6 +219,7 @@ export default async function certificateRoutes(app: App, { db }: RouteDeps) {
     const defaults = { unitCode: query.unitCode, kind: query.kind, device: query.device ?? null }
     if (isJson(request)) {
       const json = request.body as { items: { certificate: string; unitCode?: string; kind?: Kind; device?: Device | null }[] }
+      if (json.items.length > LIMITS.batchItems) throw tooMany(`${json.items.length} items`)
       const items = json.items.map((item, index) => ({
         index,
         certs: readItem(item.certificate),
@@ -211,9 +227,13 @@ export default async function certificateRoutes(app: App, { db }: RouteDeps) {
         kind: item.kind ?? defaults.kind,
         device: item.device ?? defaults.device,
       }))
+      const certificates = items.reduce((n, i) => n + (Array.isArray(i.certs) ? i.certs.length : 1), 0)
+      if (certificates > LIMITS.uploadCertificates) throw tooMany(`${certificates} certificates`)
+      chargeItems(request, items.length, config.rateLimitWritesPerMinute * LIMITS.itemsPerWriteUnit)
       return { results: await registerBatch(db, actorOf(request), items) }
     }
     const { items, chain } = rawBatchItems(request.body as RawBody, defaults)
+    chargeItems(request, items.length, config.rateLimitWritesPerMinute * LIMITS.itemsPerWriteUnit)
     return { results: await registerBatch(db, actorOf(request), items, chain) }
   })
 
@@ -273,13 +293,13 @@ export default async function certificateRoutes(app: App, { db }: RouteDeps) {
     schema: {
       tags: ['certificates'], ...secured,
       summary: 'Revoke a recorded certificate',
-      description: 'Status is `revoked` from `revokedAt` on (default: now; a day means its start in Vietnam time). The unit must be in the registrar\'s scope (else 403). A certificate already revoked answers 409 `duplicate` with `existingId` (its own id) and is not changed; an imported CRL can still move its revocation date earlier.',
+      description: 'Status is `revoked` from `revokedAt` on (default: now). `revokedAt` is a full ISO 8601 timestamp with its offset, or a day YYYY-MM-DD meaning its start in Vietnam time; it must lie between the certificate\'s notBefore and now (else 422 with problem code `revocation_date`: a planned revocation is not one yet). The unit must be in the caller\'s scope (else 403). A certificate already revoked answers 409 `duplicate` with `existingId` (its own id) and is not changed, unless the caller is an admin: an admin\'s request replaces the revocation date and reason (a correction, audited as `certificate.revocation_corrected` with the values it replaced). An imported CRL can still move a revocation date earlier.',
       params: Type.Object({ id: Type.String({ maxLength: 100 }) }),
       body: Type.Object({
         revokedAt: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 timestamp or YYYY-MM-DD' })),
         reason: Type.Optional(Type.String({ maxLength: 200, description: 'e.g. keyCompromise, cessationOfOperation, superseded, or plain words' })),
       }, { additionalProperties: false }),
-      response: { 200: Type.Ref('Certificate'), ...errors(400, 401, 403, 404, 409, 415, 429, 503) },
+      response: { 200: Type.Ref('Certificate'), ...errors(400, 401, 403, 404, 409, 415, 422, 429, 503) },
     },
   }, async (request) => revokeCertificate(db, actorOf(request), request.params.id, request.body ?? {}))
 
@@ -288,7 +308,7 @@ export default async function certificateRoutes(app: App, { db }: RouteDeps) {
     schema: {
       tags: ['certificates'], ...secured,
       summary: 'Import a certificate revocation list',
-      description: 'Body: a CRL as PEM (`application/x-pem-file`, X509 CRL block) or DER (`application/pkix-crl`). It must be signed by a trust anchor or registered intermediate whose subject is the CRL issuer: else 422 `untrusted_issuer`, or 422 `bad_signature` when the signature does not verify. Its entries are kept, so that a certificate on it is refused (revoked) if registered later; recorded certificates on it are revoked from their revocation date (an earlier date replaces a later one). `entries` counts the list\'s entries, `matched` the recorded certificates on it, `revoked` those this import revoked or moved earlier.',
+      description: 'Body: a CRL as PEM (`application/x-pem-file`, X509 CRL block) or DER (`application/pkix-crl`). It must be signed by a trust anchor or registered intermediate whose subject is the CRL issuer: else 422 `untrusted_issuer`, or 422 `bad_signature` when the signature does not verify. Its entries are kept, so that a certificate on it is refused (revoked) if registered later; recorded certificates on it are revoked from their revocation date (an earlier date replaces a later one). `entries` counts the list\'s entries, `matched` the recorded certificates on it, `revoked` those this import revoked or moved earlier. Only certificates in the caller\'s scope are revoked: the others on the list are counted in `outOfScope` and listed (the first 100) in `outOfScopeCertificates`, for a registrar of their province to import the same list; the entries are kept either way, so that none of them can be registered later.',
       body: {
         content: {
           'application/x-pem-file': raw('PEM (X509 CRL)'),
@@ -305,6 +325,8 @@ export default async function certificateRoutes(app: App, { db }: RouteDeps) {
           entries: Type.Integer(),
           matched: Type.Integer(),
           revoked: Type.Integer(),
+          outOfScope: Type.Integer({ description: 'Recorded certificates on the list outside the caller\'s scope: not revoked by this import' }),
+          outOfScopeCertificates: Type.Array(Type.Object({ id: Type.String(), unitCode: Type.String(), serialNumber: Type.String() }), { description: 'The first 100 of them' }),
         }),
         ...errors(400, 401, 403, 413, 415, 422, 429, 503),
       },

@@ -12,7 +12,7 @@ import crypto from 'node:crypto'
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import { adminUnits, certificates } from '../db/schema.ts'
 import type { Db, Tx } from '../db/open.ts'
-import { isUniqueViolation } from '../db/errors.ts'
+import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.ts'
 import { queryRows } from '../db/rows.ts'
 import type { Actor } from '../auth/actor.ts'
 import { audit } from '../auth/audit.ts'
@@ -24,6 +24,9 @@ import { foldName } from '../units/names.ts'
 import { chooseUnit, explicitUnitConflicts, type Kind, type Mention, type UnitRow } from './match.ts'
 import { lookupKeys, subjectMentions } from './subject-mentions.ts'
 import { inForceOn } from '../units/rules.ts'
+import { parseMomentStrict } from '../lib/strict-dates.ts'
+import { textFault } from '../http/strict-input.ts'
+import { LIMITS, requestBudget } from './limits.ts'
 import { certificateStatus, startOfVietnamDay, vietnamDay, type CertificateStatus } from './status.ts'
 import { contractProblems, readUpload, readingProblem } from './trust-service.ts'
 import { trustStore, type TrustStore } from './trust-cache.ts'
@@ -168,6 +171,8 @@ function refusal(detail: string, problems: ProblemEntry[]): HttpProblem {
  */
 export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sharedChain: Certificate[] = [], store?: TrustStore): Promise<Prepared[]> {
   const trust = store ?? await trustStore(db)
+  // One budget for the whole request: many leaves must not multiply the verifier's per-leaf bounds.
+  const budget = requestBudget()
   type Checked = { leaf: Certificate; kind: Kind; problems: ProblemEntry[]; warnings: Warning[]; path: Certificate[]; mentions: Mention[]; item: ItemInput }
   const checked: (Checked | HttpProblem)[] = items.map((item) => {
     if (item.certs instanceof HttpProblem) return item.certs
@@ -182,6 +187,7 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
       at: leaf.notBefore,
       profile: 'signing',
       ...trustPolicyOf(db),
+      budget,
     })
     return {
       leaf, kind, item,
@@ -248,6 +254,8 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
       else problems.push({ code: 'unit_ambiguous', message: match.message, candidates: match.candidates })
     }
 
+    const fault = [c.leaf.subjectDn, c.leaf.issuerDn, ...Object.values(c.leaf.subject).flat()].map(textFault).find((f) => f !== null)
+    if (fault) problems.push({ code: 'malformed_name', message: `The certificate's subject or issuer name ${fault}; it cannot be recorded.` })
     if (problems.length) {
       const codes = [...new Set(problems.map((p) => p.code))].join(', ')
       return { ok: false, problem: refusal(`The certificate was refused (${codes}); nothing was stored. Each entry of problems says what failed.`, problems) }
@@ -338,6 +346,9 @@ async function insertMany(tx: Tx, actor: Actor, rows: (typeof certificates.$infe
 /** Registers one certificate; throws the refusal as an HttpProblem. */
 export async function registerCertificate(db: Db, actor: Actor, body: Buffer | string | undefined, options: Omit<ItemInput, 'certs'>): Promise<CertificateRecord> {
   const certs = readUpload(body)
+  if (certs.length > 1 + LIMITS.uploadCaCertificates) {
+    throw new HttpProblem(413, 'payload_too_large', `The upload holds ${certs.length} certificates; at most ${1 + LIMITS.uploadCaCertificates} (the certificate and ${LIMITS.uploadCaCertificates} CA certificates of its chain) are read. Nothing was stored.`)
+  }
   const [prepared] = await prepareItems(db, actor, [{ certs, ...options }])
   if (!prepared.ok) throw prepared.problem
   // The row and its audit entry in one statement (one round trip instead of BEGIN, two inserts, COMMIT).
@@ -368,7 +379,7 @@ export type BatchResult = {
   existingId?: string
 }
 
-export const MAX_BATCH_ITEMS = 1000
+export const MAX_BATCH_ITEMS = LIMITS.batchItems
 
 /**
  * Registers a batch: each item stands alone (a bad item refuses that item only). The accepted ones are
@@ -396,17 +407,37 @@ export async function registerBatch(db: Db, actor: Actor, items: (ItemInput & { 
   })
 
   const created = new Map<string, string>()
+  const refusedByDb = new Set<number>()
   if (toInsert.length) {
     await db.transaction(async (tx) => {
       for (const part of chunks(toInsert, 500)) {
-        for (const r of await insertMany(tx, actor, part.map((p) => p.values))) created.set(r.fp, r.id)
+        // One statement for the chunk; should the database refuse a row of it, each item is tried in its own
+        // savepoint, so that the good ones are stored and the bad one answers for itself.
+        try {
+          for (const r of await tx.transaction((sp) => insertMany(sp, actor, part.map((p) => p.values)))) created.set(r.fp, r.id)
+        } catch (err) {
+          if (isDatabaseUnavailable(err)) throw err
+          for (const p of part) {
+            try {
+              for (const r of await tx.transaction((sp) => insertMany(sp, actor, [p.values]))) created.set(r.fp, r.id)
+            } catch (itemErr) {
+              if (isDatabaseUnavailable(itemErr)) throw itemErr
+              refusedByDb.add(p.i)
+            }
+          }
+        }
       }
     })
+  }
+  for (const i of refusedByDb) {
+    const detail = 'The database refused this certificate (a value it cannot store); nothing was stored for it. The other items stand on their own.'
+    results[i] = { index: items[i].index, status: 422, code: 'unprocessable', detail, problems: [{ code: 'unstorable', message: detail }] }
+    firstOf.delete((prepared[i] as { values: { fingerprintSha256: string } }).values.fingerprintSha256)
   }
   const missing = [...firstOf.keys()].filter((fp) => !created.has(fp))
   const existing = missing.length ? await existingIds(db, missing) : new Map<string, string>()
   prepared.forEach((p, i) => {
-    if (!p.ok) return
+    if (!p.ok || refusedByDb.has(i)) return
     const fp = p.values.fingerprintSha256
     const index = items[i].index
     const newId = created.get(fp)
@@ -434,7 +465,7 @@ export function readItem(body: string | Buffer | undefined): Certificate[] | Htt
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-async function findRow(db: Tx, id: string): Promise<Row | null> {
+export async function findRow(db: Tx, id: string): Promise<Row | null> {
   if (!UUID.test(id)) return null
   const [row] = await db.select().from(certificates).where(eq(certificates.id, id)).limit(1)
   return row ?? null
@@ -499,10 +530,10 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   throw badRequest('The cursor is not one this server gave out.')
 }
 
-/** A day (the start of it in Vietnam time) or a timestamp. */
+/** A day (the start of it in Vietnam time) or a full ISO 8601 timestamp with offset, years 1900–2100. */
 export function parseMoment(text: string, what: string): Date {
-  const d = /^\d{4}-\d{2}-\d{2}$/.test(text) ? startOfVietnamDay(text) : new Date(text)
-  if (Number.isNaN(d.getTime())) throw badRequest(`${what} is not a date (YYYY-MM-DD) or an ISO 8601 timestamp.`)
+  const d = parseMomentStrict(text)
+  if (!d) throw badRequest(`${what} ${JSON.stringify(text.slice(0, 40))} is neither a calendar day (YYYY-MM-DD, 1900–2100) nor an ISO 8601 timestamp with its offset (2017-06-01T08:00:00+07:00).`)
   return d
 }
 
@@ -538,35 +569,4 @@ export async function listCertificates(db: Db, query: ListQuery): Promise<{ item
     items: page.map((r) => toRecord(r.row, now)),
     nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAtText, last.row.id) : null,
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Revocation
-
-/**
- * Revokes a recorded certificate from `revokedAt` (default: now). A certificate already revoked answers
- * 409 duplicate (its record is not changed; a CRL import may still move the date earlier).
- */
-export async function revokeCertificate(db: Db, actor: Actor, id: string, input: { revokedAt?: string; reason?: string }): Promise<CertificateRecord> {
-  const revokedAt = input.revokedAt ? parseMoment(input.revokedAt, 'revokedAt') : new Date()
-  const reason = input.reason?.trim() || 'unspecified'
-  const row = await db.transaction(async (tx) => {
-    const current = await findRow(tx, id)
-    if (!current) throw notFound(`No certificate has the id ${id}.`)
-    const [unit] = await tx.select({ placeCodes: adminUnits.placeCodes }).from(adminUnits).where(eq(adminUnits.id, current.unitId)).limit(1)
-    if (!inScope(actor, unit ?? { placeCodes: [] })) {
-      throw forbidden(`The certificate belongs to unit ${current.unitCode}, which is outside this token's scope; nothing was changed.`)
-    }
-    const [updated] = await tx.update(certificates).set({ revokedAt, revocationReason: reason })
-      .where(and(eq(certificates.id, id), sql`${certificates.revokedAt} is null`)).returning()
-    if (!updated) {
-      throw duplicate(`The certificate is already revoked (from ${current.revokedAt?.toISOString()}); its revocation was not changed.`, id)
-    }
-    await audit(tx, actor, {
-      action: 'certificate.revoke', entityType: 'certificate', entityId: id,
-      details: { revokedAt: revokedAt.toISOString(), reason, fingerprintSha256: updated.fingerprintSha256 },
-    })
-    return updated
-  })
-  return toRecord(row)
 }

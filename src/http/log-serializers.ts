@@ -13,3 +13,12 @@ export function safeError(err: unknown): { type: string; message: string; stack:
     ...(code ? { code } : {}),
   }
 }
+
+/** A URL as logged: the path, and the query's parameter names with every value replaced. */
+export function redactedUrl(url: string | undefined): string {
+  if (!url) return ''
+  const q = url.indexOf('?')
+  if (q < 0) return url
+  const names = url.slice(q + 1).split('&').filter(Boolean).map((pair) => `${pair.split('=')[0].slice(0, 50)}=[redacted]`)
+  return `${url.slice(0, q)}?${names.join('&')}`
+}

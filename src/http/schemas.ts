@@ -27,10 +27,12 @@ export function errors(...statuses: number[]): Record<number, TSchema> {
   return out
 }
 
+/** Years 1900–2100: wider than any certificate or report Kyso holds, narrow enough for every date library. */
+const YEAR = '(19\\d\\d|20\\d\\d|2100)'
 export const DateString = (description: string) =>
-  Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: `${description} (YYYY-MM-DD, a day in Vietnam time)` })
+  Type.String({ format: 'date', pattern: `^${YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$`, description: `${description} (YYYY-MM-DD, a real calendar day from 1900 to 2100, in Vietnam time)` })
 export const MonthString = (description: string) =>
-  Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: `${description} (YYYY-MM)` })
+  Type.String({ pattern: `^${YEAR}-(0[1-9]|1[0-2])$`, description: `${description} (YYYY-MM, 1900 to 2100)` })
 export const UnitCode = (description = 'GSO administrative unit code') =>
   Type.String({ pattern: '^[0-9]{1,10}$', description })
 export const Cursor = Type.Optional(Type.String({ maxLength: 200, description: 'Opaque cursor from the previous page\'s nextCursor.' }))

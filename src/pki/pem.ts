@@ -2,7 +2,7 @@ import { malformed } from './errors.ts'
 
 export type PemBlock = { label: string; der: Buffer }
 
-const BEGIN = /-----BEGIN ([A-Z0-9 ]+)-----/g
+const BEGIN = /-----BEGIN ([A-Z0-9 #]+)-----/g
 
 export function toPem (der: Buffer, label = 'CERTIFICATE'): string {
   const b64 = der.toString('base64').replace(/.{1,64}/g, '$&\n')

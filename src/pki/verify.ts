@@ -22,7 +22,12 @@ export type VerifyOptions = {
   /** initial-policy-mapping-inhibit and initial-any-policy-inhibit (6.1.1 (e), (g)). */
   inhibitPolicyMapping?: boolean
   inhibitAnyPolicy?: boolean
+  /** Shared by every verification of one request, so that many leaves cannot multiply the per-leaf bounds. */
+  budget?: VerifyBudget
 }
+
+/** What is left to spend: decremented by each verification that is given it. */
+export type VerifyBudget = { signatures: number; expansions: number }
 
 export type VerifyResult = { ok: boolean; path: Certificate[]; problems: PkiProblem[]; warnings: PkiProblem[] }
 
@@ -46,6 +51,7 @@ type Search = {
   expansions: number
   exhausted: boolean
   best: Attempt | null
+  budget?: VerifyBudget
 }
 
 function index (opts: VerifyOptions): { byName: Map<string, Candidate[]>; anchors: Set<string> } {
@@ -92,7 +98,7 @@ type Found = { path: Certificate[]; findings: Findings }
 
 function extend (s: Search, path: Certificate[]): Found | null {
   const cur = path[path.length - 1]
-  if (++s.expansions > MAX_EXPANSIONS) { s.exhausted = true; return null }
+  if (++s.expansions > MAX_EXPANSIONS || (s.budget && --s.budget.expansions < 0)) { s.exhausted = true; return null }
   const candidates = candidatesFor(s, cur)
   const role = roleOf(path.length - 1, path.length + 1)
   if (candidates.length === 0) {
@@ -110,7 +116,7 @@ function extend (s: Search, path: Certificate[]): Found | null {
       record(s, next, { problems: [problem('depth_exceeded', `The chain would need more than ${s.maxDepth} intermediate CA certificates.`)], warnings: [] }, 1)
       continue
     }
-    const sig = checkLink(cur, cand.cert, () => ++s.signatures <= MAX_SIGNATURE_CHECKS)
+    const sig = checkLink(cur, cand.cert, () => ++s.signatures <= MAX_SIGNATURE_CHECKS && (!s.budget || --s.budget.signatures >= 0))
     if (sig === 'budget') { s.exhausted = true; return null }
     if (sig !== 'ok') {
       const issuerRole = cand.anchor ? 'anchor' : 'issuer'
@@ -158,7 +164,8 @@ export function verifyCertificate (leaf: Certificate, opts: VerifyOptions): Veri
     signatures: 0,
     expansions: 0,
     exhausted: false,
-    best: null
+    best: null,
+    budget: opts.budget
   }
   let found: Found | null = null
   if (anchors.has(leaf.fingerprintSha256)) {

@@ -3,6 +3,8 @@ import type { App, RouteDeps } from '../http/types.ts'
 import { StringEnum, UnitCode, errors } from '../http/schemas.ts'
 import { ModelOverrides } from '../savings/routes.ts'
 import { ministryReport } from './service.ts'
+import { todayVn } from '../lib/dates.ts'
+import { badRequest } from '../http/problem.ts'
 import { reportCsv, reportHtml, CSV_COLUMNS } from './render.ts'
 
 const Counts = Type.Object({ total: Type.Integer(), covered: Type.Integer() })
@@ -50,7 +52,7 @@ export default async function reportRoutes(app: App, { db }: RouteDeps) {
     schema: {
       tags: ['reports'],
       summary: 'The report to the Ministry for a year',
-      description: `Organisation-certificate coverage of the commune-level units under \`parent\` (the whole country when absent) at the end of the year's last day (for the current year: the end of today), the first month-end of the year at 100%, the units without a certificate, documents signed in the year and the savings estimate with its assumptions, per province (whole country), per district (where the structure at the year's end has districts) or per commune type (where it has none); each month counts under the structure of its own end. A year that has not begun is 400. \`format\`: \`json\` (default); \`csv\`: one UTF-8 table with a byte-order mark, columns ${CSV_COLUMNS.join(',')}, \`row\` = total | province | district | type | uncovered, sent as an attachment; \`html\`: a printable page in Vietnamese with no external assets. The savings parameters may be overridden as in \`GET /v1/savings\`.`,
+      description: `Organisation-certificate coverage of the commune-level units under \`parent\` (the whole country when absent) at the end of the year's last day (for the current year: the end of today), the first month-end of the year at 100%, the units without a certificate, documents signed in the year (up to the current month) and the savings estimate with its assumptions, per province (whole country), per district (where the structure at the year's end has districts) or per commune type (where it has none); each month counts under the structure of its own end. A year that has not begun is 400. \`format\`: \`json\` (default); \`csv\`: one UTF-8 table with a byte-order mark, columns ${CSV_COLUMNS.join(',')}, \`row\` = total | province | district | type | uncovered, sent as an attachment; \`html\`: a printable page in Vietnamese with no external assets. The savings parameters may be overridden as in \`GET /v1/savings\`.`,
       querystring: Type.Object({
         year: Type.Integer({ minimum: 2000, maximum: 2100 }),
         parent: Type.Optional(UnitCode('A province or district; absent: the whole country')),
@@ -71,6 +73,8 @@ export default async function reportRoutes(app: App, { db }: RouteDeps) {
     },
   }, async (request, reply) => {
     const { year, parent, format = 'json', ...parameters } = request.query
+    const thisYear = Number(todayVn().slice(0, 4))
+    if (year > thisYear) throw badRequest(`year ${year} has not begun: a report covers a year up to today (${thisYear} at most).`)
     const report = await ministryReport(db, { year, parent, parameters })
     if (format === 'csv') {
       const name = `kyso-bao-cao-${year}-${report.parent.code ?? 'viet-nam'}.csv`

@@ -23,7 +23,7 @@ t.test('a trace-level log holds no token, cookie, private key or body', async (t
   }
   const admin = { authorization: `Bearer ${ADMIN}` }
 
-  const created = await call('POST', '/v1/tokens', { ...admin, 'content-type': 'application/json' }, JSON.stringify({ name: 'NameInBody-SECRET-1', role: 'registrar' }))
+  const created = await call('POST', '/v1/tokens', { ...admin, 'content-type': 'application/json' }, JSON.stringify({ name: 'NameInBody-SECRET-1', role: 'registrar', scope: null }))
   t.equal(created.status, 201)
   const secret = JSON.parse(created.text).token as string
   t.equal((await call('GET', '/v1/tokens', { authorization: `Bearer ${secret}` })).status, 403, 'the new registrar token is used')
@@ -50,6 +50,9 @@ t.test('a trace-level log holds no token, cookie, private key or body', async (t
     JSON.stringify({ channel: 'webhook', url: 'http://127.0.0.1:9/nobody', scope: ['60'] }))
   const generatedSecret = JSON.parse(generated.text).secret as string
   t.match(generatedSecret, /^whsec_/)
+  t.equal((await call('GET', '/v1/units?q=QueryParam-SECRET-7')).status, 200, 'a value in the query string')
+  t.equal((await call('GET', '/v1/units?token=QueryToken-SECRET-9')).status, 400, 'a token in the query string (an unknown parameter)')
+  t.equal((await call('GET', '/nowhere?token=NotFoundQuery-SECRET-3')).status, 404, 'a secret in the query string of an unknown route')
 
   server.child.kill('SIGTERM')
   t.equal(await server.exited, 0)
@@ -61,6 +64,8 @@ t.test('a trace-level log holds no token, cookie, private key or body', async (t
     ['the Basic credential as sent', Buffer.from('user:BASIC-SECRET').toString('base64')], ['a cookie', 'COOKIE-SECRET-42'],
     ['a private key', keyBody], ['a JSON body', 'NameInBody-SECRET-1'], ['a refused CSV body', 'CsvBody-SECRET'],
     ['an accepted CSV body', 'CsvGood-SECRET'], ['a webhook secret', hookSecret.slice(6)], ['a generated webhook secret', generatedSecret.slice(6)], ['a broken JSON body', 'BrokenJson-SECRET'], ['any secret marker', 'SECRET'],
+    ['an accepted CSV body', 'CsvGood-SECRET'], ['a broken JSON body', 'BrokenJson-SECRET'], ['a query parameter', 'QueryParam-SECRET-7'],
+    ['a token in the query string', 'QueryToken-SECRET-9'], ['a query string of an unknown route', 'NotFoundQuery-SECRET-3'], ['any secret marker', 'SECRET'],
   ] as const) {
     t.notOk(log.includes(value), `${what} is not in the log`)
   }
