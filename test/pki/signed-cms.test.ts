@@ -9,7 +9,7 @@ const trust = { anchors: [kit.root.cert, kit.tsaRoot.cert], intermediates: [] }
 const now = new Date()
 const doc = Buffer.from('Công văn số 12/UBND-VP về việc triển khai chữ ký số.\n'.repeat(50))
 
-const detached = (cms: Buffer, content = doc) => verifySignedDocument({ kind: 'detached', document: content, signature: cms }, trust, now)
+const detached = (cms: Buffer, content: Buffer = doc) => verifySignedDocument({ kind: 'detached', document: content, signature: cms }, trust, now)
 const attached = (cms: Buffer) => verifySignedDocument({ kind: 'attached', bytes: cms }, trust, now)
 const codes = (r: DocumentReport) => r.signatures.flatMap((s) => s.problems.map((p) => p.code))
 
