@@ -20,6 +20,7 @@ import certificateRoutes, { certificateSchemas } from './certificates/routes.ts'
 import trustRoutes from './certificates/trust-routes.ts'
 import reportingRoutes, { reportingSchemas } from './reports/module.ts'
 import dashboardRoutes from './dashboard/routes.ts'
+import documentRoutes, { documentSchemas } from './documents/routes.ts'
 
 export type BuildOptions = {
   db: Db
@@ -29,7 +30,7 @@ export type BuildOptions = {
   logger?: FastifyServerOptions['logger']
 }
 
-export const ROUTE_MODULES = [healthRoutes, unitRoutes, authRoutes, reportingRoutes, trustRoutes, certificateRoutes, dashboardRoutes]
+export const ROUTE_MODULES = [healthRoutes, unitRoutes, authRoutes, reportingRoutes, trustRoutes, certificateRoutes, documentRoutes, dashboardRoutes]
 
 export async function buildApp(options: BuildOptions): Promise<App> {
   const { db, config } = options
@@ -45,7 +46,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  for (const schema of [...sharedSchemas, ...unitSchemas, ...reportingSchemas, ...certificateSchemas]) app.addSchema(schema)
+  for (const schema of [...sharedSchemas, ...unitSchemas, ...reportingSchemas, ...certificateSchemas, ...documentSchemas]) app.addSchema(schema)
   registerErrorHandling(app)
   registerContentTypes(app)
   // First of all hooks, so that it also bounds the token lookup: statement + connect timeout + 5 s.
