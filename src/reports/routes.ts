@@ -20,10 +20,13 @@ const MinistryReportSchema = Type.Object({
   reached100At: Type.Union([Type.String(), Type.Null()], { description: 'The first month (YYYY-MM) of the year whose end found every unit covered, or null' }),
   districts: Type.Array(Type.Object({
     code: Type.String(), name: Type.String(), total: Type.Integer(), covered: Type.Integer(), percent: Type.Number(),
-    documentsSigned: Type.Integer(), estimatedSavingsVnd: Type.Integer(),
+    documentsSigned: Type.Integer(), documentsVerified: Type.Integer(), estimatedSavingsVnd: Type.Integer(),
   })),
   uncovered: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), type: Type.String(), parentCode: Type.Union([Type.String(), Type.Null()]) })),
-  documentsSigned: Type.Integer({ description: 'Documents signed in the year\'s months' }),
+  documentsSigned: Type.Integer({ description: 'Documents signed in the year\'s months, as declared' }),
+  documentsVerified: Type.Integer({ description: 'Documents of the year whose signatures Kyso verified (POST /v1/documents)' }),
+  communesWithVerifiedDocuments: Type.Integer({ description: 'Communes that sent at least one verified document in the year' }),
+  basis: StringEnum(['declared', 'verified'] as const, { description: 'The figure the estimate uses (query basis; default declared)' }),
   costPerDocumentVnd: Type.Integer(),
   estimatedSavingsVnd: Type.Integer(),
   assumptions: Type.Ref('SavingsAssumptions'),
@@ -58,8 +61,8 @@ export default async function reportRoutes(app: App, { db }: RouteDeps) {
       },
     },
   }, async (request, reply) => {
-    const { year, parent, format = 'json', ...parameters } = request.query
-    const report = await ministryReport(db, { year, parent, parameters })
+    const { year, parent, format = 'json', basis, ...parameters } = request.query
+    const report = await ministryReport(db, { year, parent, parameters, basis })
     if (format === 'csv') {
       const name = `kyso-bao-cao-${year}-${report.parent.code ?? 'viet-nam'}.csv`
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(reportCsv(report))

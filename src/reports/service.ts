@@ -5,6 +5,7 @@ import { coverageOn, coverageTimeline, percentOf, resolveParent, type CoverageRe
 import { savingsFor, type SavingsResult } from '../savings/service.ts'
 import type { SavingsParameters } from '../savings/model.ts'
 import { thisMonthVn, todayVn } from '../lib/dates.ts'
+import type { Basis } from '../documents/verified-activity.ts'
 
 export type DistrictRow = {
   code: string
@@ -13,6 +14,7 @@ export type DistrictRow = {
   covered: number
   percent: number
   documentsSigned: number
+  documentsVerified: number
   estimatedSavingsVnd: number
 }
 
@@ -27,6 +29,9 @@ export type MinistryReport = {
   districts: DistrictRow[]
   uncovered: CoverageResult['uncovered']
   documentsSigned: number
+  documentsVerified: number
+  communesWithVerifiedDocuments: number
+  basis: Basis
   costPerDocumentVnd: number
   estimatedSavingsVnd: number
   assumptions: SavingsResult['assumptions']
@@ -38,7 +43,7 @@ export type MinistryReport = {
  * last day (for the current year: at the end of today), the first month-end of the year at 100%,
  * documents signed and savings over the year's months (up to the current month), per district.
  */
-export async function ministryReport(db: Tx, options: { year: number; parent?: string | null; parameters?: SavingsParameters; now?: Date }): Promise<MinistryReport> {
+export async function ministryReport(db: Tx, options: { year: number; parent?: string | null; parameters?: SavingsParameters; basis?: Basis; now?: Date }): Promise<MinistryReport> {
   const { year } = options
   const now = options.now ?? new Date()
   const parent = await resolveParent(db, options.parent)
@@ -52,15 +57,16 @@ export async function ministryReport(db: Tx, options: { year: number; parent?: s
   const [coverage, timeline, savings, demonstration] = await Promise.all([
     coverageOn(db, { asOf, parent, kind: 'organization' }),
     months ? coverageTimeline(db, { ...months, parent, kind: 'organization' }) : Promise.resolve(null),
-    savingsFor(db, { from: `${year}-01`, to: `${year}-12`, parent, parameters: options.parameters }),
+    savingsFor(db, { from: `${year}-01`, to: `${year}-12`, parent, parameters: options.parameters, basis: options.basis }),
     holdsDemonstration(db),
   ])
 
   const byCode = new Map<string, DistrictRow>()
-  for (const d of coverage.byDistrict) byCode.set(d.code, { ...d, documentsSigned: 0, estimatedSavingsVnd: 0 })
+  for (const d of coverage.byDistrict) byCode.set(d.code, { ...d, documentsSigned: 0, documentsVerified: 0, estimatedSavingsVnd: 0 })
   for (const s of savings.byDistrict) {
-    const row = byCode.get(s.code) ?? { code: s.code, name: s.name, total: 0, covered: 0, percent: percentOf(0, 0), documentsSigned: 0, estimatedSavingsVnd: 0 }
+    const row = byCode.get(s.code) ?? { code: s.code, name: s.name, total: 0, covered: 0, percent: percentOf(0, 0), documentsSigned: 0, documentsVerified: 0, estimatedSavingsVnd: 0 }
     row.documentsSigned = s.documentsSigned
+    row.documentsVerified = s.documentsVerified
     row.estimatedSavingsVnd = s.estimatedSavingsVnd
     byCode.set(s.code, row)
   }
@@ -77,6 +83,9 @@ export async function ministryReport(db: Tx, options: { year: number; parent?: s
     districts,
     uncovered: coverage.uncovered,
     documentsSigned: savings.documentsSigned,
+    documentsVerified: savings.documentsVerified,
+    communesWithVerifiedDocuments: savings.communesWithVerifiedDocuments,
+    basis: savings.basis,
     costPerDocumentVnd: savings.costPerDocumentVnd,
     estimatedSavingsVnd: savings.estimatedSavingsVnd,
     assumptions: savings.assumptions,

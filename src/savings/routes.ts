@@ -1,10 +1,11 @@
 import { Type } from 'typebox'
 import type { App, RouteDeps } from '../http/types.ts'
-import { MonthString, UnitCode, errors } from '../http/schemas.ts'
+import { MonthString, StringEnum, UnitCode, errors } from '../http/schemas.ts'
 import { resolveParent } from '../coverage/service.ts'
 import { thisMonthVn } from '../lib/dates.ts'
 import { COMPONENTS, DEFAULT_COST_PER_DOCUMENT_VND, FORMULA } from './model.ts'
 import { savingsFor } from './service.ts'
+import { BASES } from '../documents/verified-activity.ts'
 
 const Vnd = (description: string) => Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000, description }))
 
@@ -14,6 +15,7 @@ export const ModelOverrides = {
   paperVnd: Vnd(`Paper, printing and ink per document (default ${COMPONENTS[0].defaultVnd})`),
   postageVnd: Vnd(`Postage or courier per document (default ${COMPONENTS[1].defaultVnd})`),
   staffTimeVnd: Vnd(`Staff time per document (default ${COMPONENTS[2].defaultVnd})`),
+  basis: Type.Optional(StringEnum(BASES, { description: 'Which documents the estimate counts: declared (PUT /v1/activity, the default) or verified (signed documents whose signatures Kyso verified, POST /v1/documents)' })),
 }
 
 const AssumptionSchema = Type.Object({
@@ -35,12 +37,15 @@ const AssumptionsSchema = Type.Object({
 const SavingsSchema = Type.Object({
   from: Type.String(), to: Type.String(),
   parent: Type.Ref('CoverageParent'),
-  documentsSigned: Type.Integer(),
+  documentsSigned: Type.Integer({ description: 'Documents declared signed (PUT /v1/activity)' }),
+  documentsVerified: Type.Integer({ description: 'Documents whose signatures were verified (POST /v1/documents)' }),
+  communesWithVerifiedDocuments: Type.Integer({ description: 'Communes with at least one verified document in the range' }),
+  basis: StringEnum(BASES, { description: 'The figure the estimate uses' }),
   costPerDocumentVnd: Type.Integer(),
   estimatedSavingsVnd: Type.Integer(),
   byDistrict: Type.Array(Type.Object({
-    code: Type.String(), name: Type.String(), documentsSigned: Type.Integer(), estimatedSavingsVnd: Type.Integer(),
-  }), { description: 'Districts with recorded activity in the range, by code' }),
+    code: Type.String(), name: Type.String(), documentsSigned: Type.Integer(), documentsVerified: Type.Integer(), estimatedSavingsVnd: Type.Integer(),
+  }), { description: 'Districts with declared or verified activity in the range, by code' }),
   assumptions: Type.Ref('SavingsAssumptions'),
 }, { $id: 'Savings' })
 
@@ -62,9 +67,9 @@ export default async function savingsRoutes(app: App, { db }: RouteDeps) {
       response: { 200: Type.Ref('Savings'), ...errors(400, 401, 404, 503) },
     },
   }, async (request) => {
-    const { parent, from: f, to: t, ...parameters } = request.query
+    const { parent, from: f, to: t, basis, ...parameters } = request.query
     const to = t ?? thisMonthVn()
     const from = f ?? `${to.slice(0, 4)}-01`
-    return savingsFor(db, { from, to, parent: await resolveParent(db, parent), parameters })
+    return savingsFor(db, { from, to, parent: await resolveParent(db, parent), parameters, basis })
   })
 }
