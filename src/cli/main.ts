@@ -6,6 +6,7 @@ Commands:
   import-units FILE      Import administrative units from a CSV (code,name,type,level,parent_code[,valid_from,valid_to])
                          into the configured database (DATABASE_URL, or the embedded one in DATA_DIR).
   verify …               Verify certificates against trust anchors (kyso verify --help).
+  verify-document …      Verify the signatures of signed PDFs and CMS files (kyso verify-document --help).
   demo                   Load the 2017 Bình Thuận demonstration (same as npm run demo).
 `
 
@@ -18,6 +19,10 @@ export async function main(args: string[]): Promise<number> {
     case 'verify': {
       const { runVerify } = await import('./verify.ts')
       return runVerify(rest, io)
+    }
+    case 'verify-document': {
+      const { runVerifyDocument } = await import('./verify-document.ts')
+      return runVerifyDocument(rest, io)
     }
     case 'demo': {
       const { runDemo } = await import('./demo.ts')
