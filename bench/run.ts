@@ -24,7 +24,7 @@ import { openDatabase, type OpenOptions } from '../src/db/open.ts'
 import { prepareDatabase } from '../src/db/migrate.ts'
 import { benchDatabase, createThrowawayDatabase } from './lib/database.ts'
 import { NATIONAL_CSV, SEED_FILE, loadDataSet, type LoadReport } from './lib/national.ts'
-import { intakeRows, intakeSizes, makeChain, measurePki, measureRegistrations, prepareRegistrar, type PkiResult, type RegistrationResult } from './lib/intake.ts'
+import { intakeRows, intakeSizes, makeChain, measureDocuments, measurePki, measureRegistrations, prepareRegistrar, type PkiResult, type RegistrationResult } from './lib/intake.ts'
 import { coldStart, rssOf, startBenchServer, tempDir, type BenchServer, type ColdStart } from './lib/server.ts'
 import { readFor, type LoadResult } from './lib/http.ts'
 import { summarize, timeRuns, type Timing } from './lib/stats.ts'
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     const sizes = intakeSizes(QUICK)
     const chain = makeChain()
     const pki: PkiResult = await measurePki(chain, sizes, log)
+    const documents = measureDocuments(sizes.pkiSeconds, log)
     const token = await prepareRegistrar(db, chain)
     server = await startBenchServer(target.url)
     log(`bench server (pid ${server.pid}) at ${server.appUrl}, constant route at ${server.constantUrl}/constant`)
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
     }
 
     // The table.
-    const rows: Row[] = [...intakeRows(pki, registrations)]
+    const rows: Row[] = [...intakeRows(pki, registrations, documents)]
     if (!INTAKE) {
       rows.push({
         figure: `coverage read over HTTP, GET /v1/coverage?parent=60&asOf=2017-12-31, 10 connections, ${fmt(coverageLoad!.seconds)} s: req/s (p99)`,
