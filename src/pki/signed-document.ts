@@ -92,17 +92,17 @@ function verifyPdf (pdf: Buffer, trust: Trust, now: Date): SignatureReport[] {
   const found = findPdfSignatures(pdf)
   if (found.length === 0) throw malformed('The PDF carries no signature (no signature dictionary with a /ByteRange).')
   return found.flatMap(s => {
-    const signedSha256 = sha256(s.signedBytes)
     if (!s.subFilter || !PDF_SUBFILTERS.includes(s.subFilter)) {
-      return [unreadable(problem('unsupported_subfilter', `The signature's format (/SubFilter ${s.subFilter ?? 'missing'}) is not supported; ${PDF_SUBFILTERS.join(' and ')} are.`), signedSha256, s.coversWholeDocument, s.subFilter)]
+      return [unreadable(problem('unsupported_subfilter', `The signature's format (/SubFilter ${s.subFilter ?? 'missing'}) is not supported; ${PDF_SUBFILTERS.join(' and ')} are.`), sha256(s.signedBytes), s.coversWholeDocument, s.subFilter)]
     }
     try {
       const der = firstElement(s.contents, true)
       return verifyDetachedCms(der, s.signedBytes, { trust, now, claimedTime: s.claimedTime })
-        .map(v => report(v, signedSha256, s.coversWholeDocument, s.subFilter))
+        // A SHA-256 signer already hashed the signed bytes: its digest is reused rather than hashing a large file again.
+        .map(v => report(v, v.digestAlgorithm === 'sha256' && v.contentDigest ? v.contentDigest : sha256(s.signedBytes), s.coversWholeDocument, s.subFilter))
     } catch (e) {
       if (!(e instanceof PkiInputError)) throw e
-      return [unreadable(problem('malformed', `The signature cannot be read: ${e.message}`), signedSha256, s.coversWholeDocument, s.subFilter)]
+      return [unreadable(problem('malformed', `The signature cannot be read: ${e.message}`), sha256(s.signedBytes), s.coversWholeDocument, s.subFilter)]
     }
   })
 }

@@ -28,8 +28,9 @@ export type SignerVerdict = {
   timeSource: TimeSource
   claimedSigningTime: Date | null
   timestampTime: Date | null
-  /** Digest of the signed content with the signer's digest algorithm, lowercase hex. */
+  /** Digest of the signed content with the signer's digest algorithm (`digestAlgorithm`), lowercase hex. */
   contentDigest: string | null
+  digestAlgorithm: string | null
   problems: PkiProblem[]
   warnings: PkiProblem[]
 }
@@ -63,7 +64,7 @@ export function verifySigner (sd: SignedData, si: SignerInfo, content: Buffer, o
   const { signer, embedded } = findSigner(sd, si, o.trust.intermediates)
   const algorithm = signerAlgorithmName(si.signatureOid, si.digestOid)
   const hash = DIGESTS[si.digestOid]
-  const verdict: SignerVerdict = { ok: false, signer, path: signer ? [signer] : [], algorithm, time: o.now, timeSource: 'none', claimedSigningTime: null, timestampTime: null, contentDigest: null, problems, warnings }
+  const verdict: SignerVerdict = { ok: false, signer, path: signer ? [signer] : [], algorithm, time: o.now, timeSource: 'none', claimedSigningTime: null, timestampTime: null, contentDigest: null, digestAlgorithm: hash ?? null, problems, warnings }
   if (!hash) {
     problems.push(problem('unsupported_algorithm', `The signature uses a digest algorithm this verifier does not know (${si.digestOid}).`))
     return verdict

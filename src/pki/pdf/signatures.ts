@@ -19,7 +19,7 @@ export const MAX_PDF_SIGNATURES = 16
 
 export class TooManySignatures extends PkiInputError {}
 
-const BYTE_RANGE = /\/ByteRange\s*\[\s*(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s*\]/g
+const BYTE_RANGE = /^\/ByteRange\s*\[\s*(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s*\]/
 const HEX = /^<[0-9A-Fa-f\s]*>$/
 
 export function isPdf (bytes: Buffer): boolean {
@@ -38,14 +38,14 @@ export function pdfDate (text: string): Date | null {
   return Number.isNaN(t) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59 ? null : date
 }
 
-/** The text of the object around `at`, with the /Contents string [from, to) left out. */
-function dictionaryAround (text: string, at: number, from: number, to: number): string {
-  const lo = Math.max(0, text.lastIndexOf('obj', at), at - 65_536)
+/** The text of the object around `at`, with the /Contents string [from, to) left out. Works on the buffer: files are large. */
+function dictionaryAround (pdf: Buffer, at: number, from: number, to: number): string {
+  const lo = Math.max(0, pdf.lastIndexOf('obj', at, 'latin1'), at - 65_536)
   const afterContents = to > at && to - at < 16 * 1024 * 1024 ? to : at
-  let hi = text.indexOf('endobj', afterContents)
-  if (hi < 0 || hi - afterContents > 65_536) hi = Math.min(text.length, afterContents + 65_536)
-  if (from >= lo && to <= hi) return text.slice(lo, from) + text.slice(to, hi)
-  return text.slice(lo, hi)
+  let hi = pdf.indexOf('endobj', afterContents, 'latin1')
+  if (hi < 0 || hi - afterContents > 65_536) hi = Math.min(pdf.length, afterContents + 65_536)
+  if (from >= lo && to <= hi) return pdf.toString('latin1', lo, from) + pdf.toString('latin1', to, hi)
+  return pdf.toString('latin1', lo, hi)
 }
 
 /**
@@ -55,12 +55,11 @@ function dictionaryAround (text: string, at: number, from: number, to: number): 
  * signature would leave unsigned bytes that are not the signature itself.
  */
 export function findPdfSignatures (pdf: Buffer): PdfSignature[] {
-  const text = pdf.toString('latin1')
   const seen = new Set<string>()
   const out: PdfSignature[] = []
-  BYTE_RANGE.lastIndex = 0
-  let m: RegExpExecArray | null
-  while ((m = BYTE_RANGE.exec(text)) !== null) {
+  for (let at = pdf.indexOf('/ByteRange', 0, 'latin1'); at >= 0; at = pdf.indexOf('/ByteRange', at + 10, 'latin1')) {
+    const m = BYTE_RANGE.exec(pdf.toString('latin1', at, Math.min(pdf.length, at + 128)))
+    if (!m) continue
     const r = [m[1], m[2], m[3], m[4]].map(Number) as PdfSignature['byteRange']
     const key = r.join(' ')
     if (seen.has(key)) continue
@@ -68,10 +67,10 @@ export function findPdfSignatures (pdf: Buffer): PdfSignature[] {
     if (out.length >= MAX_PDF_SIGNATURES) throw new TooManySignatures('malformed', `The PDF has more than ${MAX_PDF_SIGNATURES} signatures; at most ${MAX_PDF_SIGNATURES} are checked per file.`)
     const [a, b, c, d] = r
     if (a !== 0 || b <= 0 || c <= b + 1 || c + d > pdf.length) throw malformed(`A signature of the PDF has a byte range (${key}) that does not fit the file.`)
-    const hex = text.slice(b, c)
+    const hex = pdf.toString('latin1', b, c)
     if (!HEX.test(hex)) throw malformed(`A signature of the PDF has a byte range (${key}) whose gap is not its /Contents string.`)
     const contents = Buffer.from(hex.slice(1, -1).replace(/\s+/g, ''), 'hex')
-    const dict = dictionaryAround(text, m.index, b, c)
+    const dict = dictionaryAround(pdf, at, b, c)
     const subFilter = /\/SubFilter\s*\/([^\s/<>[\]()]+)/.exec(dict)?.[1] ?? null
     const when = /\/M\s*\((D:[^)]{0,40})\)/.exec(dict)?.[1]
     out.push({
