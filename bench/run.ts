@@ -24,7 +24,7 @@ import { openDatabase, type OpenOptions } from '../src/db/open.ts'
 import { prepareDatabase } from '../src/db/migrate.ts'
 import { benchDatabase, createThrowawayDatabase } from './lib/database.ts'
 import { NATIONAL_CSV, NATIONAL_LINEAGE, SEED_FILE, loadDataSet, type LoadReport } from './lib/national.ts'
-import { intakeRows, intakeSizes, makeChain, measurePki, measureRegistrations, prepareRegistrar, type PkiResult, type RegistrationResult } from './lib/intake.ts'
+import { intakeRows, intakeSizes, makeChain, measureDocuments, measurePki, measureRegistrations, prepareRegistrar, type PkiResult, type RegistrationResult } from './lib/intake.ts'
 import { coldStart, ensureBuilt, rssOf, startBenchServer, tempDir, type BenchServer, type ColdStart } from './lib/server.ts'
 import { readFor, type LoadResult } from './lib/http.ts'
 import { timeRuns, type Timing } from './lib/stats.ts'
@@ -68,6 +68,7 @@ async function main(): Promise<void> {
     const sizes = intakeSizes(QUICK)
     const chain = makeChain()
     const pki: PkiResult = await measurePki(chain, sizes, log)
+    const documents = measureDocuments(sizes.pkiSeconds, log)
     const token = await prepareRegistrar(db, chain)
     server = await startBenchServer(target.url)
     log(`bench server (pid ${server.pid}) at ${server.appUrl}, constant route at ${server.constantUrl}/constant`)
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
     }
 
     // The table.
-    const rows: Row[] = [...intakeRows(pki, registrations)]
+    const rows: Row[] = [...intakeRows(pki, registrations, documents)]
     rows.push({
       figure: `units import, ${fmt(loaded.units.inserted + loaded.units.updated)} versions${loaded.ms.lineage ? ' (and lineage)' : ''}, PostgreSQL`,
       kyso: loaded.ms.lineage ? `${ms(loaded.ms.units)} (+ ${ms(loaded.ms.lineage)})` : ms(loaded.ms.units),

@@ -26,6 +26,7 @@ import trustRoutes from './certificates/trust-routes.ts'
 import reportingRoutes, { reportingSchemas } from './reports/module.ts'
 import dashboardRoutes from './dashboard/routes.ts'
 import notifyRoutes from './notify/routes.ts'
+import documentRoutes, { documentSchemas } from './documents/routes.ts'
 
 export type BuildOptions = {
   db: Db
@@ -37,7 +38,7 @@ export type BuildOptions = {
   clock?: () => Date
 }
 
-export const ROUTE_MODULES = [healthRoutes, unitRoutes, authRoutes, reportingRoutes, trustRoutes, certificateRoutes, dashboardRoutes, notifyRoutes]
+export const ROUTE_MODULES = [healthRoutes, unitRoutes, authRoutes, reportingRoutes, trustRoutes, certificateRoutes, documentRoutes, dashboardRoutes, notifyRoutes]
 
 export async function buildApp(options: BuildOptions): Promise<App> {
   const { db, config } = options
@@ -59,7 +60,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  for (const schema of [...sharedSchemas, ...unitSchemas, ...reportingSchemas, ...certificateSchemas]) app.addSchema(schema)
+  for (const schema of [...sharedSchemas, ...unitSchemas, ...reportingSchemas, ...certificateSchemas, ...documentSchemas]) app.addSchema(schema)
   registerErrorHandling(app)
   registerContentTypes(app)
   registerStrictInput(app)

@@ -24,6 +24,7 @@ import { issueLeaves, makeChain, opensslRate, verifyLoop, verifyParallel, type C
 import { postEach, type LoadResult } from './http.ts'
 import { cpuBetween, postgresCpuMs, type BenchServer } from './server.ts'
 import { fmt, ratio, type Row } from './report.ts'
+import { documentsRow, type DocumentsResult } from './documents.ts'
 
 export const TARGETS = { pki: 5000, single: 500, batch: 2000 }
 
@@ -209,7 +210,7 @@ export async function measureRegistrations(db: Db, databaseUrl: string, server: 
   return { leavesIssuedMs, single, batch, plainSingle, plainBatch, clients: { single: sizes.singleClients, batch: sizes.batchClients } }
 }
 
-export function intakeRows(pki: PkiResult, reg: RegistrationResult | null): Row[] {
+export function intakeRows(pki: PkiResult, reg: RegistrationResult | null, documents: DocumentsResult | null = null): Row[] {
   const rows: Row[] = [
     {
       figure: `certificate verification /s: readCertificates + verifyCertificate, 1 thread, ${pki.leaves} distinct leaves, RSA-2048 root → CA → leaf (best of ${pki.rounds.oneThread.length} rounds)`,
@@ -221,6 +222,7 @@ export function intakeRows(pki: PkiResult, reg: RegistrationResult | null): Row[
       kyso: fmt(pki.workers), baseline: `${fmt(pki.openssl)} (openssl verify, 1 process)`, ratio: ratio(pki.workers, pki.openssl), target: '', met: null,
     },
   ]
+  if (documents) rows.push(documentsRow(documents))
   if (reg) {
     rows.push({
       figure: `registrations /s over HTTP, single PEM uploads, ${reg.clients.single} clients (${reg.single.created} created; p99 ${reg.single.p99} ms; CPU per registration: app ${fmt(reg.single.cpu.appMs, 2)} ms, PostgreSQL ${fmt(reg.single.cpu.postgresMs, 2)} ms)`,
@@ -236,3 +238,4 @@ export function intakeRows(pki: PkiResult, reg: RegistrationResult | null): Row[
 }
 
 export { makeChain }
+export { measureDocuments } from './documents.ts'

@@ -7,6 +7,7 @@ Commands:
                          into the configured database (DATABASE_URL, or the embedded one in DATA_DIR).
   import-lineage FILE    Import lineage between unit versions from a CSV (old_code,old_valid_to,new_code,new_valid_from,share).
   verify …               Verify certificates against trust anchors (kyso verify --help).
+  verify-document …      Verify the signatures of signed PDFs and CMS files (kyso verify-document --help).
   demo                   Load the 2017 Bình Thuận demonstration (same as npm run demo).
 `
 
@@ -20,6 +21,10 @@ export async function main(args: string[]): Promise<number> {
     case 'verify': {
       const { runVerify } = await import('./verify.ts')
       return runVerify(rest, io)
+    }
+    case 'verify-document': {
+      const { runVerifyDocument } = await import('./verify-document.ts')
+      return runVerifyDocument(rest, io)
     }
     case 'demo': {
       const { runDemo } = await import('./demo.ts')

@@ -250,3 +250,37 @@ export const notifyUnitState = pgTable('notify_unit_state', {
   covered: boolean('covered').notNull(),
   since: tstz('since').notNull(),
 }, (t) => [primaryKey({ columns: [t.subscriptionId, t.unitCode] })])
+
+/**
+ * Signed documents counted as verified activity: one row per document, never the document itself;
+ * its hashes, size, page count and what was found about its signatures.
+ */
+export const verifiedDocuments = pgTable('verified_documents', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** SHA-256 of the document (the PDF, the content of a .p7m, or the document of a .p7s). */
+  sha256: text('sha256').notNull(),
+  /** SHA-256 of the bytes the counted signature covers: a re-wrapped or re-padded copy counts no more. */
+  signedSha256: text('signed_sha256').notNull(),
+  kind: text('kind').notNull(),
+  size: integer('size').notNull(),
+  pageCount: integer('page_count'),
+  unitCode: text('unit_code').notNull(),
+  /** The unit version the signing certificate was recorded for. */
+  unitId: integer('unit_id').notNull().references(() => adminUnits.id),
+  /** First day of the month of signing, Vietnam time. */
+  month: date('month', { mode: 'string' }).notNull(),
+  certificateId: uuid('certificate_id').notNull().references(() => certificates.id),
+  signingTime: tstz('signing_time').notNull(),
+  timeSource: text('time_source').notNull(),
+  signatures: jsonb('signatures').$type<Record<string, unknown>[]>().notNull(),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('verified_documents_sha256_idx').on(t.sha256),
+  uniqueIndex('verified_documents_signed_sha256_idx').on(t.signedSha256),
+  index('verified_documents_unit_month_idx').on(t.unitCode, t.month),
+  index('verified_documents_month_idx').on(t.month, t.unitCode),
+  index('verified_documents_unit_idx').on(t.unitId),
+  index('verified_documents_created_idx').on(t.createdAt, t.id),
+  check('verified_documents_kind_check', sql`${t.kind} in ('pdf','attached','detached')`),
+  check('verified_documents_time_source_check', sql`${t.timeSource} in ('timestamp','signingTime')`),
+])

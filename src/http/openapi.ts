@@ -21,6 +21,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'certificates', description: 'Certificates issued to People\'s Committees: registration, listing, revocation, CRLs' },
         { name: 'coverage', description: 'Which share of communes hold a valid certificate on a date' },
         { name: 'activity', description: 'Documents signed per unit and month, and the savings estimate' },
+        { name: 'documents', description: 'Signed documents: their signatures verified, counted as verified activity' },
         { name: 'reports', description: 'The report to the Ministry' },
         { name: 'tokens', description: 'Access tokens' },
         { name: 'audit', description: 'The audit log of every write' },

@@ -136,6 +136,7 @@ ${uncovered}
 
 <h2>3. Văn bản ký số và chi phí tiết kiệm ước tính</h2>
 <p>Năm ${e(report.year)}: ${formatInteger(report.documentsSigned)} văn bản được ký số và gửi điện tử. Với ${formatInteger(report.costPerDocumentVnd)} đồng tiết kiệm cho mỗi văn bản, chi phí tiết kiệm ước tính là <strong>${formatInteger(report.estimatedSavingsVnd)} đồng</strong> (${e(formatTy(report.estimatedSavingsVnd))} đồng).</p>
+${verifiedParagraph(report)}
 <p class="note">${e(structureNote(report))}</p>
 <p class="note">Công thức: tiết kiệm = số văn bản × (giấy, in ấn + bưu phí + thời gian cán bộ). ${e(report.assumptions.reference.note)}</p>
 <table>
@@ -155,4 +156,10 @@ const PARAMETER_LABELS: Record<string, string> = {
   postageVnd: 'Bưu phí, chuyển phát',
   staffTimeVnd: 'Thời gian của cán bộ',
   costPerDocumentVnd: 'Tổng cộng mỗi văn bản',
+}
+
+/** Declared and verified documents side by side, and which one the estimate used. */
+function verifiedParagraph(report: MinistryReport): string {
+  const basis = report.basis === 'verified' ? 'số văn bản đã kiểm tra chữ ký số' : 'số văn bản do đơn vị khai báo'
+  return `<p>Văn bản có chữ ký số đã được Kyso kiểm tra: <strong>${formatInteger(report.documentsVerified)}</strong>, từ ${formatInteger(report.communesWithVerifiedDocuments)} đơn vị cấp xã (khai báo: ${formatInteger(report.documentsSigned)}). Ước tính tiết kiệm dựa trên ${basis}.</p>`
 }

@@ -29,9 +29,13 @@ const MinistryReportSchema = Type.Object({
     month: Type.String(),
     structure: StringEnum(['districts', 'provinces'] as const),
     documentsSigned: Type.Integer(),
+    documentsVerified: Type.Integer(),
   }), { description: 'Each month of the year so far, with the structure its activity was counted under (the units in force at the month\'s end)' }),
   uncovered: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), type: Type.String(), parentCode: Type.Union([Type.String(), Type.Null()]) })),
-  documentsSigned: Type.Integer({ description: 'Documents signed in the year\'s months' }),
+  documentsSigned: Type.Integer({ description: 'Documents signed in the year\'s months, as declared' }),
+  documentsVerified: Type.Integer({ description: 'Documents of the year whose signatures Kyso verified (POST /v1/documents)' }),
+  communesWithVerifiedDocuments: Type.Integer({ description: 'Communes that sent at least one verified document in the year' }),
+  basis: StringEnum(['declared', 'verified'] as const, { description: 'The figure the estimate uses (query basis; default declared)' }),
   costPerDocumentVnd: Type.Integer(),
   estimatedSavingsVnd: Type.Integer(),
   assumptions: Type.Ref('SavingsAssumptions'),
@@ -41,7 +45,7 @@ const MinistryReportSchema = Type.Object({
 const ReportGroupSchema = Type.Object({
   code: Type.String({ description: 'GSO code, or the commune type (xa, phuong, thi_tran, dac_khu) when groupBy is type' }),
   name: Type.String(), total: Type.Integer(), covered: Type.Integer(), percent: Type.Number(),
-  documentsSigned: Type.Integer(), estimatedSavingsVnd: Type.Integer(),
+  documentsSigned: Type.Integer(), documentsVerified: Type.Integer(), estimatedSavingsVnd: Type.Integer(),
 }, { $id: 'ReportGroup' })
 
 export const reportSchemas = [ReportGroupSchema, MinistryReportSchema]
@@ -72,10 +76,10 @@ export default async function reportRoutes(app: App, { db }: RouteDeps) {
       },
     },
   }, async (request, reply) => {
-    const { year, parent, format = 'json', ...parameters } = request.query
+    const { year, parent, format = 'json', basis, ...parameters } = request.query
     const thisYear = Number(todayVn().slice(0, 4))
     if (year > thisYear) throw badRequest(`year ${year} has not begun: a report covers a year up to today (${thisYear} at most).`)
-    const report = await ministryReport(db, { year, parent, parameters })
+    const report = await ministryReport(db, { year, parent, parameters, basis })
     if (format === 'csv') {
       const name = `kyso-bao-cao-${year}-${report.parent.code ?? 'viet-nam'}.csv`
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(reportCsv(report))

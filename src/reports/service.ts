@@ -9,6 +9,7 @@ import { coverageTimeline } from '../coverage/timeline.ts'
 import { savingsFor, type DocumentsRow, type SavingsResult } from '../savings/service.ts'
 import type { SavingsParameters } from '../savings/model.ts'
 import { thisMonthVn, todayVn } from '../lib/dates.ts'
+import type { Basis } from '../documents/verified-activity.ts'
 
 export type GroupRow = {
   code: string
@@ -17,6 +18,7 @@ export type GroupRow = {
   covered: number
   percent: number
   documentsSigned: number
+  documentsVerified: number
   estimatedSavingsVnd: number
 }
 
@@ -37,6 +39,9 @@ export type MinistryReport = {
   districts: GroupRow[]
   uncovered: CoverageResult['uncovered']
   documentsSigned: number
+  documentsVerified: number
+  communesWithVerifiedDocuments: number
+  basis: Basis
   costPerDocumentVnd: number
   estimatedSavingsVnd: number
   months: SavingsResult['byMonth']
@@ -46,10 +51,11 @@ export type MinistryReport = {
 
 function joinGroups(coverage: GroupCount[], documents: DocumentsRow[]): GroupRow[] {
   const byCode = new Map<string, GroupRow>()
-  for (const g of coverage) byCode.set(g.code, { ...g, documentsSigned: 0, estimatedSavingsVnd: 0 })
+  for (const g of coverage) byCode.set(g.code, { ...g, documentsSigned: 0, documentsVerified: 0, estimatedSavingsVnd: 0 })
   for (const d of documents) {
-    const row = byCode.get(d.code) ?? { code: d.code, name: d.name, total: 0, covered: 0, percent: percentOf(0, 0), documentsSigned: 0, estimatedSavingsVnd: 0 }
+    const row = byCode.get(d.code) ?? { code: d.code, name: d.name, total: 0, covered: 0, percent: percentOf(0, 0), documentsSigned: 0, documentsVerified: 0, estimatedSavingsVnd: 0 }
     row.documentsSigned = d.documentsSigned
+    row.documentsVerified = d.documentsVerified
     row.estimatedSavingsVnd = d.estimatedSavingsVnd
     byCode.set(d.code, row)
   }
@@ -62,7 +68,7 @@ function joinGroups(coverage: GroupCount[], documents: DocumentsRow[]): GroupRow
  * documents signed and savings over the year's months up to the current one, each on the structure
  * of its own date. A future year has nothing to report yet: 400.
  */
-export async function ministryReport(db: Tx, options: { year: number; parent?: string | null; parameters?: SavingsParameters; now?: Date }): Promise<MinistryReport> {
+export async function ministryReport(db: Tx, options: { year: number; parent?: string | null; parameters?: SavingsParameters; basis?: Basis; now?: Date }): Promise<MinistryReport> {
   const { year } = options
   const now = options.now ?? new Date()
   const today = todayVn(now)
@@ -76,7 +82,7 @@ export async function ministryReport(db: Tx, options: { year: number; parent?: s
   const [coverage, timeline, savings, demonstration] = await Promise.all([
     coverageOn(db, { asOf, area, kind: 'organization' }),
     coverageTimeline(db, { from: `${year}-01`, to: lastMonth, area, kind: 'organization' }),
-    savingsFor(db, { from: `${year}-01`, to: lastMonth, area, parameters: options.parameters }),
+    savingsFor(db, { from: `${year}-01`, to: lastMonth, area, parameters: options.parameters, basis: options.basis }),
     holdsDemonstration(db),
   ])
 
@@ -102,6 +108,9 @@ export async function ministryReport(db: Tx, options: { year: number; parent?: s
     districts,
     uncovered: coverage.uncovered,
     documentsSigned: savings.documentsSigned,
+    documentsVerified: savings.documentsVerified,
+    communesWithVerifiedDocuments: savings.communesWithVerifiedDocuments,
+    basis: savings.basis,
     costPerDocumentVnd: savings.costPerDocumentVnd,
     estimatedSavingsVnd: savings.estimatedSavingsVnd,
     months: savings.byMonth,

@@ -5,6 +5,7 @@ import { areaForRange } from '../coverage/area.ts'
 import { thisMonthVn } from '../lib/dates.ts'
 import { COMPONENTS, DEFAULT_COST_PER_DOCUMENT_VND, FORMULA } from './model.ts'
 import { savingsFor } from './service.ts'
+import { BASES } from '../documents/verified-activity.ts'
 
 const Vnd = (description: string) => Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000, description }))
 
@@ -14,6 +15,7 @@ export const ModelOverrides = {
   paperVnd: Vnd(`Paper, printing and ink per document (default ${COMPONENTS[0].defaultVnd})`),
   postageVnd: Vnd(`Postage or courier per document (default ${COMPONENTS[1].defaultVnd})`),
   staffTimeVnd: Vnd(`Staff time per document (default ${COMPONENTS[2].defaultVnd})`),
+  basis: Type.Optional(StringEnum(BASES, { description: 'Which documents the estimate counts: declared (PUT /v1/activity, the default) or verified (signed documents whose signatures Kyso verified, POST /v1/documents)' })),
 }
 
 const AssumptionSchema = Type.Object({
@@ -35,7 +37,10 @@ const AssumptionsSchema = Type.Object({
 const SavingsSchema = Type.Object({
   from: Type.String(), to: Type.String(),
   parent: Type.Ref('CoverageParent'),
-  documentsSigned: Type.Integer(),
+  documentsSigned: Type.Integer({ description: 'Documents declared signed (PUT /v1/activity)' }),
+  documentsVerified: Type.Integer({ description: 'Documents whose signatures were verified (POST /v1/documents)' }),
+  communesWithVerifiedDocuments: Type.Integer({ description: 'Communes with at least one verified document in the range' }),
+  basis: StringEnum(BASES, { description: 'The figure the estimate uses' }),
   costPerDocumentVnd: Type.Integer(),
   estimatedSavingsVnd: Type.Integer(),
   byProvince: Type.Array(Type.Ref('DocumentsRow'), { description: 'Provinces with recorded activity, each month under the province of its month end, by code' }),
@@ -45,12 +50,13 @@ const SavingsSchema = Type.Object({
     month: Type.String(),
     structure: StringEnum(['districts', 'provinces'] as const, { description: 'districts: the month end had districts (three levels); provinces: communes directly under provinces (from 2025-07-01)' }),
     documentsSigned: Type.Integer(),
+    documentsVerified: Type.Integer(),
   }), { description: 'Every month of the range, with the structure its activity was counted under' }),
   assumptions: Type.Ref('SavingsAssumptions'),
 }, { $id: 'Savings' })
 
 const DocumentsRowSchema = Type.Object({
-  code: Type.String(), name: Type.String(), documentsSigned: Type.Integer(), estimatedSavingsVnd: Type.Integer(),
+  code: Type.String(), name: Type.String(), documentsSigned: Type.Integer(), documentsVerified: Type.Integer(), estimatedSavingsVnd: Type.Integer(),
 }, { $id: 'DocumentsRow' })
 
 export const savingsSchemas = [AssumptionsSchema, DocumentsRowSchema, SavingsSchema]
@@ -72,9 +78,9 @@ export default async function savingsRoutes(app: App, { db }: RouteDeps) {
       response: { 200: Type.Ref('Savings'), ...errors(400, 401, 404, 503) },
     },
   }, async (request) => {
-    const { parent, successorsOf, from: f, to: t, ...parameters } = request.query
+    const { parent, successorsOf, from: f, to: t, basis, ...parameters } = request.query
     const to = t ?? thisMonthVn()
     const from = f ?? `${to.slice(0, 4)}-01`
-    return savingsFor(db, { from, to, area: await areaForRange(db, { parent, successorsOf }, from, to), parameters })
+    return savingsFor(db, { from, to, area: await areaForRange(db, { parent, successorsOf }, from, to), parameters, basis })
   })
 }

@@ -44,8 +44,8 @@ t.test('json: coverage at the year end, the month of 100%, savings per district'
     demonstration: false,
   })
   t.same(r.districts, [
-    { code: '911', name: 'Huyện Một', total: 3, covered: 3, percent: 100, documentsSigned: 40_000, estimatedSavingsVnd: 880_000_000 },
-    { code: '912', name: 'Thành phố Hai', total: 3, covered: 3, percent: 100, documentsSigned: 28_700, estimatedSavingsVnd: 631_400_000 },
+    { code: '911', name: 'Huyện Một', total: 3, covered: 3, percent: 100, documentsSigned: 40_000, documentsVerified: 0, estimatedSavingsVnd: 880_000_000 },
+    { code: '912', name: 'Thành phố Hai', total: 3, covered: 3, percent: 100, documentsSigned: 28_700, documentsVerified: 0, estimatedSavingsVnd: 631_400_000 },
   ])
   t.equal(r.assumptions.parameters.length, 4)
 

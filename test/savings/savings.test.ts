@@ -19,8 +19,8 @@ t.test('defaults: 2,000 + 12,000 + 8,000 = 22,000 đồng per document', async (
     from: '2017-01', to: '2017-12', parent: { code: '91', name: 'Tỉnh Kiểm Thử' },
     documentsSigned: 200, costPerDocumentVnd: 22_000, estimatedSavingsVnd: 4_400_000,
     byDistrict: [
-      { code: '911', name: 'Huyện Một', documentsSigned: 150, estimatedSavingsVnd: 3_300_000 },
-      { code: '912', name: 'Thành phố Hai', documentsSigned: 50, estimatedSavingsVnd: 1_100_000 },
+      { code: '911', name: 'Huyện Một', documentsSigned: 150, documentsVerified: 0, estimatedSavingsVnd: 3_300_000 },
+      { code: '912', name: 'Thành phố Hai', documentsSigned: 50, documentsVerified: 0, estimatedSavingsVnd: 1_100_000 },
     ],
   })
   t.same(body.assumptions.parameters.map((p: { name: string; valueVnd: number; source: string; overridden: boolean; unit: string }) =>

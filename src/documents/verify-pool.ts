@@ -1,0 +1,31 @@
+import { availableParallelism } from 'node:os'
+import { PkiInputError } from '../pki/errors.ts'
+import { TooManySignatures } from '../pki/pdf/signatures.ts'
+import type { DocumentReport } from '../pki/signed-document.ts'
+import { WorkerPool, type WorkerError } from '../lib/worker-pool.ts'
+
+export type VerifyTask = {
+  document: { kind: 'pdf' | 'attached'; bytes: Uint8Array } | { kind: 'detached'; document: Uint8Array; signature: Uint8Array }
+  trust: { anchors: Uint8Array[]; intermediates: Uint8Array[] }
+  now: string
+}
+
+function toError (e: WorkerError): Error {
+  if (e.name === 'TooManySignatures') return new TooManySignatures('malformed', e.message)
+  if (e.name === 'PkiInputError') return new PkiInputError(e.code === 'private_key_material' ? 'private_key_material' : 'malformed', e.message)
+  return new Error(e.message)
+}
+
+let pool: WorkerPool<VerifyTask, DocumentReport> | null = null
+
+/** Verifies a document on the shared pool (one worker per core, created on first use). */
+export function verifyOffThread (task: VerifyTask): Promise<DocumentReport> {
+  pool ??= new WorkerPool<VerifyTask, DocumentReport>(new URL('./verify-worker.ts', import.meta.url), availableParallelism(), 64, toError)
+  return pool.run(task)
+}
+
+export async function closeVerifyPool (): Promise<void> {
+  const p = pool
+  pool = null
+  await p?.close()
+}
