@@ -80,6 +80,11 @@ if (!fs.existsSync(CHROMIUM)) {
     write('phan-thiet.cer', leaf(h, [['C', 'VN'], ['ST', 'Bình Thuận'], ['L', 'Thành phố Phan Thiết'], ['CN', 'UBND phường Phú Thủy']]).der)
     write('tuy-phong.p7b', p7b(leaf(h, [['C', 'VN'], ['ST', 'Bình Thuận'], ['L', 'Huyện Tuy Phong'], ['CN', 'UBND thị trấn Liên Hương']]).der, h.ca.der))
     write('broken.cer', Buffer.from('3082ffff0a0b0c0d This is not a certificate at all, only some bytes.', 'latin1'))
+    // For the upload of many files at once.
+    write('mui-ne.pem', withChain(leaf(h, [['C', 'VN'], ['ST', 'Bình Thuận'], ['L', 'Thành phố Phan Thiết'], ['CN', 'UBND phường Mũi Né']]), h))
+    write('phong-phu.cer', leaf(h, [['C', 'VN'], ['ST', 'Bình Thuận'], ['L', 'Huyện Tuy Phong'], ['CN', 'UBND xã Phong Phú']]).der)
+    write('tan-ha-again.pem', withChain(leaf(h, subject(['ST', 'Bình Thuận'], ['CN', 'UBND xã Tân Hà']), { notBefore: new Date('2024-05-01T00:00:00Z') }), h))
+    write('with-key.pem', '-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END PRIVATE KEY-----\n')
     t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true })
@@ -288,5 +293,110 @@ if (!fs.existsSync(CHROMIUM)) {
       'GET /v1/certificates: 401', 'POST /v1/certificates: 409', 'POST /v1/certificates: 422', 'POST /v1/certificates: 400',
     ], 'no failed request but the refusals')
     t.same(w.errors.filter((e) => !/Failed to load resource: the server responded with a status of (400|401|409|422)/.test(e)), [], 'no other console error')
+  })
+
+  t.test('a registrar uploads many files at once and sees one verdict per file', async (t) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    t.teardown(() => context.close())
+    const { page, w } = await open(context, '/?date=2017-12-31')
+    await page.fill('#token', registrar)
+    await page.click('#token-form button[type=submit]')
+    await page.waitForSelector('#token-state.good')
+    t.equal(await page.getAttribute('#file', 'multiple'), '', 'the file input takes many files')
+
+    const posts: { url: string; type: string; items: number }[] = []
+    page.on('request', (r) => {
+      if (r.method() !== 'POST') return
+      const body = r.postData() ?? ''
+      posts.push({ url: new URL(r.url()).pathname, type: r.headers()['content-type'], items: body.startsWith('{') ? JSON.parse(body).items.length : -1 })
+    })
+    const phongPhu = async () => (await (await fetch(`${base}/v1/certificates?unitCode=22978`, { headers: { authorization: `Bearer ${registrar}` } })).json()).items.length
+    const heldBefore = await phongPhu()
+    const names = ['mui-ne.pem', 'phong-phu.cer', 'tan-ha-duc-linh.pem', 'tan-ha-again.pem', 'broken.cer', 'with-key.pem']
+    await page.setInputFiles('#file', names.map((n) => files[n]))
+    await page.waitForSelector('#batch-summary')
+    t.same(posts, [{ url: '/v1/certificates/batch', type: 'application/json', items: 5 }], 'one JSON batch; the private key never left the page')
+    t.equal(await page.locator('#batch-results tbody tr').count(), 6, 'one row per file')
+    const row = async (name: string) => (await page.locator('#batch-results tbody tr', { hasText: name }).textContent()) ?? ''
+
+    t.match(await row('mui-ne.pem'), /Đã ghi nhận.*Phường Mũi Né · 22915/s)
+    t.match(await row('phong-phu.cer'), /Đã ghi nhận.*Xã Phong Phú · 22978/s)
+    t.match(await row('tan-ha-duc-linh.pem'), 'Đã được ghi nhận từ trước')
+    t.match(await row('tan-ha-again.pem'), 'Bị từ chối')
+    t.match(await row('tan-ha-again.pem'), 'Xã Tân Hà (23221)', 'the units of that name')
+    t.match(await row('broken.cer'), 'Tệp không đọc được như một chứng thư số X.509')
+    t.match(await row('with-key.pem'), /Không gửi\..*khóa bí mật/s)
+    t.match(await page.textContent('#batch-summary'), '6 tệp: 2 được ghi nhận, 1 đã có từ trước, 3 bị từ chối.')
+
+    // Recorded for real: the API lists them under their units.
+    t.equal(await phongPhu(), heldBefore + 1, 'Xã Phong Phú holds the certificate sent in the batch')
+    await page.locator('#registrar').screenshot({ path: path.join(ARTIFACTS, 'dashboard-batch.png') })
+
+    // In English, the same verdicts.
+    await page.click('#lang')
+    t.match(await page.textContent('#batch-summary'), '6 files: 2 recorded, 1 already recorded, 3 refused.')
+    await page.click('#lang')
+    t.same(w.failed, [], 'no failed request (a batch answers 200 with each file\'s own status)')
+    t.same(w.errors, [], 'no console error')
+  })
+
+  t.test('units through time: the provinces of the day, an ended province and its successor, a province without districts', async (t) => {
+    const national = await createTestDatabase({ seed: 'vietnam' })
+    const napp = await buildApp({ db: national.db, config: testConfig(), ping: national.ping, logger: false })
+    t.teardown(async () => { await napp.close(); await national.drop() })
+    await napp.listen({ port: 0, host: '127.0.0.1' })
+    const nbase = `http://127.0.0.1:${(napp.server.address() as AddressInfo).port}`
+    const napi = async (url: string) => (await fetch(`${nbase}${url}`)).json()
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    t.teardown(() => context.close())
+    const visit = async (url: string) => {
+      const page = await context.newPage()
+      const w = watch(page)
+      await page.goto(`${nbase}${url}`)
+      await page.waitForSelector('html[data-state=ready]')
+      return { page, w }
+    }
+
+    // Before the reform: the provinces of 2017, Bình Thuận with its districts, marked historical.
+    const before = await napi('/v1/units?level=province&asOf=2017-12-31')
+    const old = await visit('/?date=2017-12-31')
+    t.equal(await old.page.locator('#province option').count(), before.total, `the ${before.total} provinces of 31/12/2017`)
+    t.match(await old.page.textContent('#heading'), 'Tỉnh Bình Thuận: tình hình đến hết ngày 31/12/2017')
+    t.equal(await old.page.locator('#districts li').count(), 10, 'by district: the structure of 2017 had districts')
+    t.match(await old.page.textContent('#history-banner'), 'Số liệu lịch sử: tính trên các đơn vị hành chính có hiệu lực ngày 31/12/2017 (ba cấp')
+    t.same(old.w.failed, [], 'no failed request')
+
+    // Today, without a province in the address: Bình Thuận has ended; the page follows it to Lâm Đồng.
+    const now = await napi('/v1/units?level=province')
+    t.equal(now.total, 34)
+    const today = await visit('/')
+    t.equal(await today.page.locator('#province option').count(), 34, 'the 34 provinces in force today')
+    t.match(await today.page.textContent('#heading'), 'Tỉnh Lâm Đồng: tình hình đến hết ngày')
+    t.match(await today.page.textContent('#followed'), 'Tỉnh Bình Thuận đã kết thúc sau ngày 30/06/2025; đang xem đơn vị kế thừa: Tỉnh Lâm Đồng.')
+    t.ok(await today.page.isHidden('#history-banner'), 'today is not history')
+
+    // Two levels: no districts, communes by type, and the uncovered ones grouped by type.
+    const coverage = await napi('/v1/coverage?parent=68')
+    t.same(coverage.byDistrict, [])
+    t.ok(await today.page.isHidden('#h-districts'), 'no card by district')
+    const xa = coverage.byType.xa
+    t.match(await today.page.textContent('#types'), new RegExp(`Xã\\s*${xa.covered}/${xa.total}`), 'communes by type')
+    t.notMatch(await today.page.textContent('#types'), 'Thị trấn', 'no thị trấn after the reform')
+    t.match(await today.page.textContent('#kpi-count'), `${coverage.covered}/${coverage.total}`)
+    t.equal(await today.page.locator('.uncovered-groups.by-type .group').count(), Object.values(coverage.byType).filter((c) => (c as { total: number; covered: number }).total > (c as { total: number; covered: number }).covered).length, 'uncovered by type')
+    await today.page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-two-level.png'), fullPage: true })
+    t.same(today.w.failed.map((f) => f.replace(nbase, '')).filter((f) => !/^GET \/v1\/units\/60\?asOf=\d{4}-\d{2}-\d{2}: 404$/.test(f)), [], 'no failed request but the 404 that says Bình Thuận has ended')
+
+    // Chosen explicitly, an ended province says so and links to its successor.
+    const ended = await visit('/?province=60')
+    t.notOk(await ended.page.isHidden('#ended'))
+    t.match(await ended.page.textContent('#ended'), 'Tỉnh Bình Thuận không còn là đơn vị hành chính vào ngày này: đơn vị chỉ có hiệu lực đến hết ngày 30/06/2025.')
+    t.ok(await ended.page.isHidden('#figures'), 'no figures for a province that does not exist')
+    await ended.page.click('#ended a.successor[data-code="68"]')
+    await ended.page.waitForFunction(() => document.querySelector('#heading')?.textContent?.startsWith('Tỉnh Lâm Đồng') && document.documentElement.dataset.state === 'ready')
+    t.match(ended.page.url(), 'province=68')
+    t.ok(await ended.page.isHidden('#ended'))
+    t.same(ended.w.failed.map((f) => f.replace(nbase, '')).filter((f) => !/^GET \/v1\/units\/60\?asOf=\d{4}-\d{2}-\d{2}: 404$/.test(f)), [], 'only the 404 that says Bình Thuận has ended')
+    t.same(ended.w.errors.filter((e) => !/status of 404/.test(e)), [], 'no other console error')
   })
 }
