@@ -8,7 +8,8 @@ import os from 'node:os'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext } from 'playwright-core'
+import { ARGS, ARTIFACTS, CHROMIUM, watch } from '../helpers/browser.ts'
 import { buildApp } from '../../src/app.ts'
 import { testConfig } from '../../src/config.ts'
 import { createToken } from '../../src/auth/tokens.ts'
@@ -17,23 +18,6 @@ import { loadDemo } from '../../src/demo/load.ts'
 import type { App } from '../../src/http/types.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
 import { hierarchy, leaf, subject, tanHaDucLinh, trust, withChain } from '../helpers/pki.ts'
-
-const CHROMIUM = '/usr/bin/chromium'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync']
-const ARTIFACTS = path.join(import.meta.dirname, 'artifacts')
-
-type Watch = { errors: string[]; failed: string[] }
-
-/** Console errors, page errors, failed requests and error answers seen by a page. */
-function watch(page: Page): Watch {
-  const w: Watch = { errors: [], failed: [] }
-  page.on('console', (m) => { if (m.type() === 'error') w.errors.push(m.text()) })
-  page.on('pageerror', (e) => w.errors.push(`pageerror: ${e.message}`))
-  page.on('requestfailed', (r) => w.failed.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`))
-  page.on('response', (r) => { if (r.status() >= 400) w.failed.push(`${r.request().method()} ${r.url()}: ${r.status()}`) })
-  return w
-}
 
 /** A minimal PKCS#7 SignedData holding only certificates (a .p7b bundle), built from raw DER. */
 function p7b(...certs: Buffer[]): Buffer {
@@ -340,63 +324,4 @@ if (!fs.existsSync(CHROMIUM)) {
     t.same(w.errors, [], 'no console error')
   })
 
-  t.test('units through time: the provinces of the day, an ended province and its successor, a province without districts', async (t) => {
-    const national = await createTestDatabase({ seed: 'vietnam' })
-    const napp = await buildApp({ db: national.db, config: testConfig(), ping: national.ping, logger: false })
-    t.teardown(async () => { await napp.close(); await national.drop() })
-    await napp.listen({ port: 0, host: '127.0.0.1' })
-    const nbase = `http://127.0.0.1:${(napp.server.address() as AddressInfo).port}`
-    const napi = async (url: string) => (await fetch(`${nbase}${url}`)).json()
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-    t.teardown(() => context.close())
-    const visit = async (url: string) => {
-      const page = await context.newPage()
-      const w = watch(page)
-      await page.goto(`${nbase}${url}`)
-      await page.waitForSelector('html[data-state=ready]')
-      return { page, w }
-    }
-
-    // Before the reform: the provinces of 2017, Bình Thuận with its districts, marked historical.
-    const before = await napi('/v1/units?level=province&asOf=2017-12-31')
-    const old = await visit('/?date=2017-12-31')
-    t.equal(await old.page.locator('#province option').count(), before.total, `the ${before.total} provinces of 31/12/2017`)
-    t.match(await old.page.textContent('#heading'), 'Tỉnh Bình Thuận: tình hình đến hết ngày 31/12/2017')
-    t.equal(await old.page.locator('#districts li').count(), 10, 'by district: the structure of 2017 had districts')
-    t.match(await old.page.textContent('#history-banner'), 'Số liệu lịch sử: tính trên các đơn vị hành chính có hiệu lực ngày 31/12/2017 (ba cấp')
-    t.same(old.w.failed, [], 'no failed request')
-
-    // Today, without a province in the address: Bình Thuận has ended; the page follows it to Lâm Đồng.
-    const now = await napi('/v1/units?level=province')
-    t.equal(now.total, 34)
-    const today = await visit('/')
-    t.equal(await today.page.locator('#province option').count(), 34, 'the 34 provinces in force today')
-    t.match(await today.page.textContent('#heading'), 'Tỉnh Lâm Đồng: tình hình đến hết ngày')
-    t.match(await today.page.textContent('#followed'), 'Tỉnh Bình Thuận đã kết thúc sau ngày 30/06/2025; đang xem đơn vị kế thừa: Tỉnh Lâm Đồng.')
-    t.ok(await today.page.isHidden('#history-banner'), 'today is not history')
-
-    // Two levels: no districts, communes by type, and the uncovered ones grouped by type.
-    const coverage = await napi('/v1/coverage?parent=68')
-    t.same(coverage.byDistrict, [])
-    t.ok(await today.page.isHidden('#h-districts'), 'no card by district')
-    const xa = coverage.byType.xa
-    t.match(await today.page.textContent('#types'), new RegExp(`Xã\\s*${xa.covered}/${xa.total}`), 'communes by type')
-    t.notMatch(await today.page.textContent('#types'), 'Thị trấn', 'no thị trấn after the reform')
-    t.match(await today.page.textContent('#kpi-count'), `${coverage.covered}/${coverage.total}`)
-    t.equal(await today.page.locator('.uncovered-groups.by-type .group').count(), Object.values(coverage.byType).filter((c) => (c as { total: number; covered: number }).total > (c as { total: number; covered: number }).covered).length, 'uncovered by type')
-    await today.page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-two-level.png'), fullPage: true })
-    t.same(today.w.failed.map((f) => f.replace(nbase, '')).filter((f) => !/^GET \/v1\/units\/60\?asOf=\d{4}-\d{2}-\d{2}: 404$/.test(f)), [], 'no failed request but the 404 that says Bình Thuận has ended')
-
-    // Chosen explicitly, an ended province says so and links to its successor.
-    const ended = await visit('/?province=60')
-    t.notOk(await ended.page.isHidden('#ended'))
-    t.match(await ended.page.textContent('#ended'), 'Tỉnh Bình Thuận không còn là đơn vị hành chính vào ngày này: đơn vị chỉ có hiệu lực đến hết ngày 30/06/2025.')
-    t.ok(await ended.page.isHidden('#figures'), 'no figures for a province that does not exist')
-    await ended.page.click('#ended a.successor[data-code="68"]')
-    await ended.page.waitForFunction(() => document.querySelector('#heading')?.textContent?.startsWith('Tỉnh Lâm Đồng') && document.documentElement.dataset.state === 'ready')
-    t.match(ended.page.url(), 'province=68')
-    t.ok(await ended.page.isHidden('#ended'))
-    t.same(ended.w.failed.map((f) => f.replace(nbase, '')).filter((f) => !/^GET \/v1\/units\/60\?asOf=\d{4}-\d{2}-\d{2}: 404$/.test(f)), [], 'only the 404 that says Bình Thuận has ended')
-    t.same(ended.w.errors.filter((e) => !/status of 404/.test(e)), [], 'no other console error')
-  })
 }
