@@ -120,6 +120,8 @@ if (!fs.existsSync(CHROMIUM)) {
     t.match(await page.getAttribute('#link-report-csv', 'href') ?? '', 'format=csv')
     t.ok(await page.locator('a[href="/documentation"]').count(), 'a link to the API documentation')
     t.notOk(await page.isHidden('#demo-banner'), 'the demonstration data is labelled as such')
+    t.match(await page.textContent('#savings-total'), '1.512.016.000 đồng', 'the figure of the 2017 report')
+    t.match(await page.textContent('#history-banner'), 'Số liệu lịch sử: tính trên các đơn vị hành chính có hiệu lực ngày 31/12/2017', 'marked historical')
 
     // Page weight and load time, measured by the browser itself.
     const perf = await page.evaluate(() => {

@@ -12,6 +12,9 @@ import { buildApp } from '../../src/app.ts'
 import { testConfig } from '../../src/config.ts'
 import { createTestDatabase } from '../helpers/db.ts'
 import { ARGS, ARTIFACTS, CHROMIUM, watch } from '../helpers/browser.ts'
+import { createToken } from '../../src/auth/tokens.ts'
+import { SYSTEM_ACTOR } from '../../src/auth/actor.ts'
+import { day, hierarchy, leaf, trust, withChain } from '../helpers/pki.ts'
 
 if (!fs.existsSync(CHROMIUM)) {
   t.plan(0, `no browser: ${CHROMIUM} is missing, so the dashboard's browser tests are skipped (install Debian's chromium: apt-get install -y chromium)`)
@@ -77,5 +80,26 @@ t.test('units through time: the provinces of the day, an ended province and its 
   t.ok(await ended.page.isHidden('#ended'))
   t.same(ended.w.failed.map((f) => f.replace(nbase, '')).filter((f) => !/^GET \/v1\/units\/60\?asOf=\d{4}-\d{2}-\d{2}: 404$/.test(f)), [], 'only the 404 that says Bình Thuận has ended')
   t.same(ended.w.errors.filter((e) => !/status of 404/.test(e)), [], 'no other console error')
+
+  // A certificate recorded for Xã Ngọc Long before the reform (district 028) covers the same People's Committee
+  // under province 08 afterwards; it expires soon, and the renewal list says it names the former unit.
+  const admin = (await createToken(national.db, SYSTEM_ACTOR, { name: 'through-time admin', role: 'admin' })).token
+  const auth = { authorization: `Bearer ${admin}` }
+  const h = hierarchy('Through time')
+  await trust(napp, auth, h, { intermediate: true })
+  const cert = leaf(h, [['C', 'VN'], ['CN', 'UBND xã Ngọc Long']], { notBefore: day('2024-03-01'), notAfter: new Date(Date.now() + 30 * 86_400_000) })
+  const up = await fetch(`${nbase}/v1/certificates`, {
+    method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ certificate: withChain(cert, h), unitCode: '00859' }),
+  })
+  t.equal(up.status, 201, 'recorded for the version of 2024')
+  const tq = await napi('/v1/coverage?parent=08')
+  const entry = tq.expiringWithin90Days.find((e: { unitCode: string }) => e.unitCode === '00859')
+  t.same(entry?.recordedFor, { code: '00859', name: 'Xã Ngọc Long' }, 'the API names the former version')
+  const renew = await visit('/?province=08')
+  t.match(await renew.page.textContent('#expiring'), 'chứng thư ghi tên cũ: Xã Ngọc Long (00859)')
+  t.match(await renew.page.textContent('#expiring .renew-note'), '1 chứng thư còn ghi tên đơn vị cũ')
+  await renew.page.locator('#expiring').screenshot({ path: path.join(ARTIFACTS, 'dashboard-renew.png') })
+  t.same(renew.w.failed, [], 'no failed request')
 })
 }

@@ -1,6 +1,6 @@
 // The Kyso dashboard. Everything it shows comes from the public API (fetch); everything it writes goes
 // through the API with the registrar token the user typed in, kept in sessionStorage and never in the URL.
-import { $, state, saveLang } from './state.js'
+import { $, state, saveLang, DEFAULT_PROVINCE } from './state.js'
 import { fmtDay, fmtMonth, locale, parseDay, todayVn } from './format.js'
 import { t } from './text.js'
 import { loadDashboard, pickProvince, readUrl, renderDashboard, renderProvinces } from './load.js'
@@ -21,6 +21,8 @@ function applyStaticTexts() {
 
 function setDate(day) {
   state.date = day
+  // The default province is taken afresh on the new day (Bình Thuận before 2025-07-01, its successor after).
+  if (!state.provinceChosen) { state.province = DEFAULT_PROVINCE; state.followed = null }
   $('date-error').textContent = ''
   $('date').removeAttribute('aria-invalid')
   $('date').value = fmtDay(day)

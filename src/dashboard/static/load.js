@@ -28,7 +28,7 @@ export function readUrl() {
 function writeUrl() {
   const q = new URLSearchParams(location.search)
   q.set('date', state.date)
-  if (!state.provinceChosen && !state.followed) q.delete('province'); else q.set('province', state.province)
+  if (!state.provinceChosen) q.delete('province'); else q.set('province', state.province)
   q.delete('token') // never in the address
   history.replaceState(null, '', `${location.pathname}?${q}`)
 }
