@@ -105,7 +105,7 @@ export type ItemInput = {
 
 /** The outcome of one item: a row ready to insert, or the refusal. */
 type Prepared =
-  | { ok: true; values: typeof certificates.$inferInsert; leaf: Certificate }
+  | { ok: true; values: typeof certificates.$inferInsert; leaf: Certificate; unitName: string }
   | { ok: false; problem: HttpProblem }
 
 type UnitPlace = UnitRow
@@ -267,6 +267,7 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
     return {
       ok: true,
       leaf,
+      unitName: unit!.name,
       values: {
         fingerprintSha256: leaf.fingerprintSha256,
         der: leaf.der,
@@ -373,6 +374,10 @@ export type BatchResult = {
   index: number
   status: 201 | 400 | 403 | 409 | 422
   id?: string
+  unitCode?: string
+  unitName?: string
+  matchedBy?: 'explicit' | 'subject'
+  warnings?: { code: string; message: string }[]
   code?: string
   detail?: string
   problems?: ProblemEntry[]
@@ -441,7 +446,11 @@ export async function registerBatch(db: Db, actor: Actor, items: (ItemInput & { 
     const fp = p.values.fingerprintSha256
     const index = items[i].index
     const newId = created.get(fp)
-    if (newId && firstOf.get(fp) === i) results[i] = { index, status: 201, id: newId }
+    if (newId && firstOf.get(fp) === i) {
+      results[i] = { index, status: 201, id: newId, unitCode: p.values.unitCode, unitName: p.unitName, matchedBy: p.values.matchedBy as BatchResult['matchedBy'],
+        warnings: p.values.warnings ?? [],
+      }
+    }
     else {
       const id = newId ?? existing.get(fp) ?? ''
       results[i] = { index, status: 409, code: 'duplicate', detail: 'This certificate (the same DER) is already recorded.', existingId: id }

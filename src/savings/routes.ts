@@ -6,6 +6,7 @@ import { thisMonthVn } from '../lib/dates.ts'
 import { COMPONENTS, DEFAULT_COST_PER_DOCUMENT_VND, FORMULA } from './model.ts'
 import { savingsFor } from './service.ts'
 import { BASES } from '../documents/verified-activity.ts'
+import { holdsDemonstration } from '../reports/service.ts'
 
 const Vnd = (description: string) => Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000, description }))
 
@@ -53,6 +54,7 @@ const SavingsSchema = Type.Object({
     documentsVerified: Type.Integer(),
   }), { description: 'Every month of the range, with the structure its activity was counted under' }),
   assumptions: Type.Ref('SavingsAssumptions'),
+  demonstration: Type.Boolean({ description: 'True when this database holds the demonstration data of `npm run demo` (its figures are illustrative); the same flag as the ministry report\'s' }),
 }, { $id: 'Savings' })
 
 const DocumentsRowSchema = Type.Object({
@@ -81,6 +83,8 @@ export default async function savingsRoutes(app: App, { db }: RouteDeps) {
     const { parent, successorsOf, from: f, to: t, basis, ...parameters } = request.query
     const to = t ?? thisMonthVn()
     const from = f ?? `${to.slice(0, 4)}-01`
-    return savingsFor(db, { from, to, area: await areaForRange(db, { parent, successorsOf }, from, to), parameters, basis })
+    const area = await areaForRange(db, { parent, successorsOf }, from, to)
+    const [savings, demonstration] = await Promise.all([savingsFor(db, { from, to, area, parameters, basis }), holdsDemonstration(db)])
+    return { ...savings, demonstration }
   })
 }

@@ -8,7 +8,8 @@ import os from 'node:os'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext } from 'playwright-core'
+import { ARGS, ARTIFACTS, CHROMIUM, watch } from '../helpers/browser.ts'
 import { buildApp } from '../../src/app.ts'
 import { testConfig } from '../../src/config.ts'
 import { createToken } from '../../src/auth/tokens.ts'
@@ -17,23 +18,6 @@ import { loadDemo } from '../../src/demo/load.ts'
 import type { App } from '../../src/http/types.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
 import { hierarchy, leaf, subject, tanHaDucLinh, trust, withChain } from '../helpers/pki.ts'
-
-const CHROMIUM = '/usr/bin/chromium'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync']
-const ARTIFACTS = path.join(import.meta.dirname, 'artifacts')
-
-type Watch = { errors: string[]; failed: string[] }
-
-/** Console errors, page errors, failed requests and error answers seen by a page. */
-function watch(page: Page): Watch {
-  const w: Watch = { errors: [], failed: [] }
-  page.on('console', (m) => { if (m.type() === 'error') w.errors.push(m.text()) })
-  page.on('pageerror', (e) => w.errors.push(`pageerror: ${e.message}`))
-  page.on('requestfailed', (r) => w.failed.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`))
-  page.on('response', (r) => { if (r.status() >= 400) w.failed.push(`${r.request().method()} ${r.url()}: ${r.status()}`) })
-  return w
-}
 
 /** A minimal PKCS#7 SignedData holding only certificates (a .p7b bundle), built from raw DER. */
 function p7b(...certs: Buffer[]): Buffer {
@@ -80,6 +64,11 @@ if (!fs.existsSync(CHROMIUM)) {
     write('phan-thiet.cer', leaf(h, [['C', 'VN'], ['ST', 'Bình Thuận'], ['L', 'Thành phố Phan Thiết'], ['CN', 'UBND phường Phú Thủy']]).der)
     write('tuy-phong.p7b', p7b(leaf(h, [['C', 'VN'], ['ST', 'Bình Thuận'], ['L', 'Huyện Tuy Phong'], ['CN', 'UBND thị trấn Liên Hương']]).der, h.ca.der))
     write('broken.cer', Buffer.from('3082ffff0a0b0c0d This is not a certificate at all, only some bytes.', 'latin1'))
+    // For the upload of many files at once.
+    write('mui-ne.pem', withChain(leaf(h, [['C', 'VN'], ['ST', 'Bình Thuận'], ['L', 'Thành phố Phan Thiết'], ['CN', 'UBND phường Mũi Né']]), h))
+    write('phong-phu.cer', leaf(h, [['C', 'VN'], ['ST', 'Bình Thuận'], ['L', 'Huyện Tuy Phong'], ['CN', 'UBND xã Phong Phú']]).der)
+    write('tan-ha-again.pem', withChain(leaf(h, subject(['ST', 'Bình Thuận'], ['CN', 'UBND xã Tân Hà']), { notBefore: new Date('2024-05-01T00:00:00Z') }), h))
+    write('with-key.pem', '-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END PRIVATE KEY-----\n')
     t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true })
@@ -131,6 +120,8 @@ if (!fs.existsSync(CHROMIUM)) {
     t.match(await page.getAttribute('#link-report-csv', 'href') ?? '', 'format=csv')
     t.ok(await page.locator('a[href="/documentation"]').count(), 'a link to the API documentation')
     t.notOk(await page.isHidden('#demo-banner'), 'the demonstration data is labelled as such')
+    t.match(await page.textContent('#savings-total'), '1.512.016.000 đồng', 'the figure of the 2017 report')
+    t.match(await page.textContent('#history-banner'), 'Số liệu lịch sử: tính trên các đơn vị hành chính có hiệu lực ngày 31/12/2017', 'marked historical')
 
     // Page weight and load time, measured by the browser itself.
     const perf = await page.evaluate(() => {
@@ -289,4 +280,50 @@ if (!fs.existsSync(CHROMIUM)) {
     ], 'no failed request but the refusals')
     t.same(w.errors.filter((e) => !/Failed to load resource: the server responded with a status of (400|401|409|422)/.test(e)), [], 'no other console error')
   })
+
+  t.test('a registrar uploads many files at once and sees one verdict per file', async (t) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    t.teardown(() => context.close())
+    const { page, w } = await open(context, '/?date=2017-12-31')
+    await page.fill('#token', registrar)
+    await page.click('#token-form button[type=submit]')
+    await page.waitForSelector('#token-state.good')
+    t.equal(await page.getAttribute('#file', 'multiple'), '', 'the file input takes many files')
+
+    const posts: { url: string; type: string; items: number }[] = []
+    page.on('request', (r) => {
+      if (r.method() !== 'POST') return
+      const body = r.postData() ?? ''
+      posts.push({ url: new URL(r.url()).pathname, type: r.headers()['content-type'], items: body.startsWith('{') ? JSON.parse(body).items.length : -1 })
+    })
+    const phongPhu = async () => (await (await fetch(`${base}/v1/certificates?unitCode=22978`, { headers: { authorization: `Bearer ${registrar}` } })).json()).items.length
+    const heldBefore = await phongPhu()
+    const names = ['mui-ne.pem', 'phong-phu.cer', 'tan-ha-duc-linh.pem', 'tan-ha-again.pem', 'broken.cer', 'with-key.pem']
+    await page.setInputFiles('#file', names.map((n) => files[n]))
+    await page.waitForSelector('#batch-summary')
+    t.same(posts, [{ url: '/v1/certificates/batch', type: 'application/json', items: 5 }], 'one JSON batch; the private key never left the page')
+    t.equal(await page.locator('#batch-results tbody tr').count(), 6, 'one row per file')
+    const row = async (name: string) => (await page.locator('#batch-results tbody tr', { hasText: name }).textContent()) ?? ''
+
+    t.match(await row('mui-ne.pem'), /Đã ghi nhận.*Phường Mũi Né · 22915/s)
+    t.match(await row('phong-phu.cer'), /Đã ghi nhận.*Xã Phong Phú · 22978/s)
+    t.match(await row('tan-ha-duc-linh.pem'), 'Đã được ghi nhận từ trước')
+    t.match(await row('tan-ha-again.pem'), 'Bị từ chối')
+    t.match(await row('tan-ha-again.pem'), 'Xã Tân Hà (23221)', 'the units of that name')
+    t.match(await row('broken.cer'), 'Tệp không đọc được như một chứng thư số X.509')
+    t.match(await row('with-key.pem'), /Không gửi\..*khóa bí mật/s)
+    t.match(await page.textContent('#batch-summary'), '6 tệp: 2 được ghi nhận, 1 đã có từ trước, 3 bị từ chối.')
+
+    // Recorded for real: the API lists them under their units.
+    t.equal(await phongPhu(), heldBefore + 1, 'Xã Phong Phú holds the certificate sent in the batch')
+    await page.locator('#registrar').screenshot({ path: path.join(ARTIFACTS, 'dashboard-batch.png') })
+
+    // In English, the same verdicts.
+    await page.click('#lang')
+    t.match(await page.textContent('#batch-summary'), '6 files: 2 recorded, 1 already recorded, 3 refused.')
+    await page.click('#lang')
+    t.same(w.failed, [], 'no failed request (a batch answers 200 with each file\'s own status)')
+    t.same(w.errors, [], 'no console error')
+  })
+
 }

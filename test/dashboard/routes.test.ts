@@ -70,7 +70,7 @@ t.test('every string in Vietnamese and in English, a sentence for every problem 
   const contract = ['bad_request', 'malformed', 'unauthorized', 'forbidden', 'not_found', 'duplicate', 'payload_too_large',
     'unsupported_media_type', 'unprocessable', 'unavailable', 'rate_limited', 'private_key_material', 'untrusted_issuer',
     'bad_signature', 'ca_certificate', 'key_usage', 'weak_key', 'weak_signature_algorithm', 'unsupported_algorithm',
-    'unit_not_found', 'unit_ambiguous', 'revoked']
+    'unit_not_found', 'unit_ambiguous', 'unit_mismatch', 'revoked']
   // … and those the certificate checks name (src/pki/problems.ts), refusals and warnings.
   const source = fs.readFileSync(path.resolve(import.meta.dirname, '../../src/pki/problems.ts'), 'utf8')
   const section = (title: string) => {
@@ -86,5 +86,20 @@ t.test('every string in Vietnamese and in English, a sentence for every problem 
   for (const lang of ['vi', 'en'] as const) {
     for (const code of new Set([...contract, ...refusals])) t.ok(PROBLEMS[lang][code], `${lang}: a sentence for ${code}`)
     for (const code of warnings) t.ok(WARNINGS[lang][code], `${lang}: a warning sentence for ${code}`)
+    // Warnings the unit matching gives (src/certificates/service.ts).
+    for (const code of ['unit_type_differs', 'former_unit_named']) t.ok(WARNINGS[lang][code], `${lang}: a warning sentence for ${code}`)
+  }
+})
+
+t.test('the page is small modules: none over 300 lines, each imported module served', async (t) => {
+  const { app } = await testApp(t, { seed: false })
+  const files = fs.readdirSync(DASHBOARD_ROOT).filter((f) => f.endsWith('.js'))
+  for (const f of files) {
+    const text = fs.readFileSync(path.join(DASHBOARD_ROOT, f), 'utf8')
+    t.ok(text.split('\n').length <= 300, `${f}: ${text.split('\n').length} lines`)
+    for (const [, ref] of text.matchAll(/from '\.\/([\w-]+\.js)'/g)) {
+      t.ok(files.includes(ref), `${f} imports ${ref}, which exists`)
+      t.equal((await app.inject({ url: `/assets/${ref}` })).statusCode, 200, `/assets/${ref}`)
+    }
   }
 })
