@@ -14,6 +14,9 @@ import { registerDeadline } from './http/deadline.ts'
 import { safeError } from './http/log-serializers.ts'
 import { sharedSchemas } from './http/schemas.ts'
 import { registerAuth } from './auth/hook.ts'
+import { registerReadCache } from './http/read-cache-hook.ts'
+import type { ReadCache } from './http/read-cache.ts'
+import { SingleFlightVersion, readDataVersion } from './db/data-version.ts'
 import healthRoutes from './health/routes.ts'
 import unitRoutes, { unitSchemas } from './units/routes.ts'
 import authRoutes from './auth/routes.ts'
@@ -28,6 +31,13 @@ export type BuildOptions = {
   /** Throws when the database does not answer; used by /health. */
   ping?: () => Promise<void>
   logger?: FastifyServerOptions['logger']
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The read cache, or null when READ_CACHE_MAX_BYTES is 0. */
+    readCache: ReadCache | null
+  }
 }
 
 export const ROUTE_MODULES = [healthRoutes, unitRoutes, authRoutes, reportingRoutes, trustRoutes, certificateRoutes, dashboardRoutes]
@@ -54,6 +64,11 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   // Security headers first: an answer that the auth hook refuses (401, 403, 429) must carry them too.
   await registerSecurity(app, { writesPerMinute: config.rateLimitWritesPerMinute })
   registerAuth(app, db, { publicReports: config.publicReports, failedAuthPerMinute: config.rateLimitFailedAuthPerMinute })
+  // After authentication (onRequest): a cached answer goes only to whom the route would answer.
+  const readCache = config.readCacheMaxBytes > 0
+    ? registerReadCache(app, { maxBytes: config.readCacheMaxBytes, versions: new SingleFlightVersion(() => readDataVersion(db)) })
+    : null
+  app.decorate('readCache', readCache)
   await registerOpenApi(app)
 
   const ping = options.ping ?? (async () => { await db.execute(sql`select 1`) })

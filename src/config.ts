@@ -22,6 +22,8 @@ export type Config = {
   /** user-initial-policy-set for registrations (RFC 5280 6.1.1 (c)); empty: anyPolicy. */
   certificatePolicies: string[]
   requireExplicitPolicy: boolean
+  /** Bytes of answers the read cache may hold; 0 turns the cache (and ETags) off. */
+  readCacheMaxBytes: number
 }
 
 export class ConfigError extends Error {}
@@ -88,6 +90,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     certificatePolicies: oidList(env, 'CERTIFICATE_POLICIES'),
     requireExplicitPolicy: boolean(env, 'REQUIRE_EXPLICIT_POLICY', false),
+    readCacheMaxBytes: integer(env, 'READ_CACHE_MAX_BYTES', 64 * 2 ** 20, 0, 2 ** 40),
   }
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
-  pgTable, text, integer, serial, timestamp, date, jsonb, uuid, bigserial, customType, index, unique, uniqueIndex, primaryKey, check,
+  pgTable, text, integer, serial, timestamp, date, jsonb, uuid, bigserial, customType, index, unique, uniqueIndex, primaryKey, check, bigint,
 } from 'drizzle-orm/pg-core'
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -179,3 +179,13 @@ export const signingActivity = pgTable('signing_activity', {
   index('signing_activity_unit_idx').on(t.unitId),
   check('signing_activity_documents_check', sql`${t.documentsSigned} >= 0`),
 ])
+
+/**
+ * One row whose version every write to the tables that reads depend on advances, in the writing transaction
+ * (statement triggers, see drizzle/NNNN_data_version.sql and db/data-version-sql.ts): an answer computed at a
+ * version stays right as long as the version has not moved.
+ */
+export const dataVersion = pgTable('data_version', {
+  id: integer('id').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull(),
+}, (t) => [check('data_version_single_row_check', sql`${t.id} = 1`)])

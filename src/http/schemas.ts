@@ -27,6 +27,11 @@ export function errors(...statuses: number[]): Record<number, TSchema> {
   return out
 }
 
+/** The answer of a cached read (http/read-cache-hook.ts) to a current If-None-Match. */
+export const notModified = {
+  304: Type.Null({ description: 'Not modified: the If-None-Match tag is the current answer\'s ETag. No body.' }),
+}
+
 export const DateString = (description: string) =>
   Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: `${description} (YYYY-MM-DD, a day in Vietnam time)` })
 export const MonthString = (description: string) =>

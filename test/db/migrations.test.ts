@@ -19,7 +19,7 @@ t.test('every committed migration is applied, once, on this database', async (t)
   t.equal(Number(applied[0].n), journal.entries.length)
   const tables = await queryRows<{ table_name: string }>(database.db, sqlTables())
   t.same(tables.map((r) => r.table_name).sort(), [
-    'admin_units', 'api_tokens', 'audit_log', 'ca_certificates', 'certificates', 'crl_entries', 'crls', 'signing_activity',
+    'admin_units', 'api_tokens', 'audit_log', 'ca_certificates', 'certificates', 'crl_entries', 'crls', 'data_version', 'signing_activity', 'unit_lineage',
   ])
   await prepareDatabase(database, database.options)
   const again = await queryRows<{ n: number }>(database.db, sqlCount())

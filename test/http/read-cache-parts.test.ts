@@ -1,0 +1,74 @@
+/** The read cache's parts on their own: the byte-bounded LRU, the version single flight, ETag matching. */
+import t from 'tap'
+import { ReadCache } from '../../src/http/read-cache.ts'
+import { SingleFlightVersion } from '../../src/db/data-version.ts'
+import { etagMatches } from '../../src/http/read-cache-hook.ts'
+
+const answer = (version: number, bytes: number) => ({ version, body: Buffer.alloc(bytes, 'x'), headers: { 'content-type': 'application/json; charset=utf-8' } })
+
+t.test('ReadCache: one version per key, least recently used out first, never over its bytes', async (t) => {
+  const cache = new ReadCache(3000)
+  cache.set('a', answer(1, 500))
+  cache.set('b', answer(1, 500))
+  t.equal(cache.get('a', 2), undefined, 'another version is a miss')
+  t.equal(cache.size, 1, 'and an older entry is dropped')
+  cache.set('a', answer(2, 500))
+  t.ok(cache.get('b', 1), 'b is now the most recently used')
+  cache.set('c', answer(2, 500))
+  t.ok(cache.bytes <= 3000, `${cache.bytes} bytes`)
+  t.equal(cache.size, 2, 'a third answer does not fit: one went out')
+  t.equal(cache.get('a', 2), undefined, 'the least recently used one')
+  t.ok(cache.get('b', 1))
+  t.ok(cache.get('c', 2))
+  cache.set('c', answer(1, 10))
+  t.equal(cache.get('c', 2)?.body.length, 500, 'an older answer does not replace a newer one')
+  cache.set('huge', answer(2, 5000))
+  t.equal(cache.get('huge', 2), undefined, 'an answer bigger than the budget is not kept')
+  t.ok(cache.get('c', 2), 'and evicts nothing')
+  t.equal(cache.hits, 4)
+  t.equal(cache.misses, 3)
+})
+
+function deferred() {
+  let resolve!: (v: number) => void
+  let reject!: (e: Error) => void
+  const promise = new Promise<number>((res, rej) => { resolve = res; reject = rej })
+  return { promise, resolve, reject }
+}
+
+t.test('SingleFlightVersion: a caller joins only a query that started after it came', async (t) => {
+  const queries: ReturnType<typeof deferred>[] = []
+  const flight = new SingleFlightVersion(() => { const d = deferred(); queries.push(d); return d.promise })
+  const a = flight.current()
+  t.equal(queries.length, 1)
+  const b = flight.current()
+  const c = flight.current()
+  t.equal(queries.length, 1, 'b and c wait for the next query, not the running one')
+  queries[0].resolve(1)
+  t.equal(await a, 1)
+  await new Promise((r) => setImmediate(r))
+  t.equal(queries.length, 2, 'the next query starts when the running one settles')
+  const d = flight.current()
+  queries[1].resolve(2)
+  t.equal(await b, 2)
+  t.equal(await c, 2)
+  await new Promise((r) => setImmediate(r))
+  t.equal(queries.length, 3, 'd came while the second query ran: it gets a third')
+  queries[2].reject(new Error('database gone'))
+  await t.rejects(d, /database gone/)
+  const e = flight.current()
+  t.equal(queries.length, 4, 'a failed query does not stick')
+  queries[3].resolve(5)
+  t.equal(await e, 5)
+})
+
+t.test('etagMatches: weak comparison, lists and *', async (t) => {
+  const tag = 'W/"12-abc"'
+  t.ok(etagMatches('W/"12-abc"', tag))
+  t.ok(etagMatches('"12-abc"', tag))
+  t.ok(etagMatches('"x", W/"12-abc"', tag))
+  t.ok(etagMatches('*', tag))
+  t.notOk(etagMatches('W/"13-abc"', tag))
+  t.notOk(etagMatches('', tag))
+  t.notOk(etagMatches(undefined, tag))
+})
