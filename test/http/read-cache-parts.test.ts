@@ -7,7 +7,7 @@ import { etagMatches } from '../../src/http/read-cache-hook.ts'
 const answer = (version: number, bytes: number) => ({ version, body: Buffer.alloc(bytes, 'x'), headers: { 'content-type': 'application/json; charset=utf-8' } })
 
 t.test('ReadCache: one version per key, least recently used out first, never over its bytes', async (t) => {
-  const cache = new ReadCache(3000)
+  const cache = new ReadCache(2000)
   cache.set('a', answer(1, 500))
   cache.set('b', answer(1, 500))
   t.equal(cache.get('a', 2), undefined, 'another version is a miss')
@@ -15,7 +15,7 @@ t.test('ReadCache: one version per key, least recently used out first, never ove
   cache.set('a', answer(2, 500))
   t.ok(cache.get('b', 1), 'b is now the most recently used')
   cache.set('c', answer(2, 500))
-  t.ok(cache.bytes <= 3000, `${cache.bytes} bytes`)
+  t.ok(cache.bytes <= 2000, `${cache.bytes} bytes`)
   t.equal(cache.size, 2, 'a third answer does not fit: one went out')
   t.equal(cache.get('a', 2), undefined, 'the least recently used one')
   t.ok(cache.get('b', 1))
@@ -25,7 +25,7 @@ t.test('ReadCache: one version per key, least recently used out first, never ove
   cache.set('huge', answer(2, 5000))
   t.equal(cache.get('huge', 2), undefined, 'an answer bigger than the budget is not kept')
   t.ok(cache.get('c', 2), 'and evicts nothing')
-  t.equal(cache.hits, 4)
+  t.equal(cache.hits, 5)
   t.equal(cache.misses, 3)
 })
 

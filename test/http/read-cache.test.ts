@@ -164,7 +164,7 @@ t.test('PUBLIC_REPORTS=false: a cached answer still needs a token', async (t) =>
 })
 
 t.test('the cache holds at most READ_CACHE_MAX_BYTES', async (t) => {
-  const max = 6000
+  const max = 25_000
   const ta = await testApp(t, { config: { readCacheMaxBytes: max } })
   const urls = ['2024-01-01', '2024-02-01', '2024-03-01', '2024-04-01', '2024-05-01', '2024-06-01'].map((d) => `/v1/coverage?asOf=${d}&parent=60`)
   let sum = 0
