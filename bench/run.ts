@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     let constantLoad: LoadResult | null = null
     let firstReadLoad: LoadResult | null = null
     let cachedLoad: LoadResult | null = null
+    let cachedConstantLoad: LoadResult | null = null
     let province = '60'
     if (!INTAKE) {
       const pg = postgres(target.url, { max: 1, onnotice: () => {} })
@@ -120,10 +121,12 @@ async function main(): Promise<void> {
         const days = Array.from({ length: 10_000 }, (_, i) => new Date(Date.UTC(2000, 0, 1 + i)).toISOString().slice(0, 10))
         firstReadLoad = await readEachFor(`${cacheServer.appUrl}/v1/coverage?parent=60&asOf=`, days, seconds)
         cachedLoad = await readFor(`${cacheServer.appUrl}/v1/coverage?parent=60&asOf=2017-12-31`, seconds)
+        // The constant route again, right after, in the same process: the load on a shared machine moves.
+        cachedConstantLoad = await readFor(`${cacheServer.constantUrl}/constant`, seconds)
       } finally {
         await cacheServer.stop()
       }
-      log(`coverage read with the cache on: first reads ${fmt(firstReadLoad.rps)} req/s (p99 ${firstReadLoad.p99} ms, non-2xx ${firstReadLoad.non2xx}), repeated (cached) ${fmt(cachedLoad.rps)} req/s (p99 ${cachedLoad.p99} ms, non-2xx ${cachedLoad.non2xx})`)
+      log(`coverage read with the cache on: first reads ${fmt(firstReadLoad.rps)} req/s (p99 ${firstReadLoad.p99} ms, non-2xx ${firstReadLoad.non2xx}), repeated (cached) ${fmt(cachedLoad.rps)} req/s (p99 ${cachedLoad.p99} ms, non-2xx ${cachedLoad.non2xx}); constant route right after: ${fmt(cachedConstantLoad.rps)} req/s`)
     }
 
     // 4. Registrations over HTTP against plain inserts.
@@ -171,8 +174,8 @@ async function main(): Promise<void> {
         ratio: ratio(firstReadLoad!.rps, coverageLoad!.rps, 2), target: '', met: null,
       }, {
         figure: 'the same, read cache on, repeated (cached): req/s (p99)',
-        kyso: `${fmt(cachedLoad!.rps)} (p99 ${cachedLoad!.p99} ms)`, baseline: `${fmt(constantLoad!.rps)}, the constant route`,
-        ratio: ratio(cachedLoad!.rps, constantLoad!.rps, 2), target: '≥ 0.5 of the constant route', met: cachedLoad!.rps >= 0.5 * constantLoad!.rps,
+        kyso: `${fmt(cachedLoad!.rps)} (p99 ${cachedLoad!.p99} ms)`, baseline: `${fmt(cachedConstantLoad!.rps)}, the constant route measured right after`,
+        ratio: ratio(cachedLoad!.rps, cachedConstantLoad!.rps, 2), target: '≥ 0.5 of the constant route', met: cachedLoad!.rps >= 0.5 * cachedConstantLoad!.rps,
       })
       for (const [name, t] of Object.entries(reads)) {
         rows.push({
@@ -197,7 +200,7 @@ async function main(): Promise<void> {
     const file = writeResults({
       kind: INTAKE ? 'intake' : QUICK ? 'quick' : 'full',
       at: new Date().toISOString(), seconds: (performance.now() - started) / 1000, machine: machine(), loadAverage: { start: loadAtStart, end: loadAtEnd },
-      dataSet: { unitsFile: UNITS, ...loaded }, pki, registrations, reads, countBaseline, coverageLoad, constantLoad, firstReadLoad, cachedLoad, cold,
+      dataSet: { unitsFile: UNITS, ...loaded }, pki, registrations, reads, countBaseline, coverageLoad, constantLoad, firstReadLoad, cachedLoad, cachedConstantLoad, cold,
       memory: { ...memory, rssProc: rss }, rows,
     }, INTAKE ? '-intake' : QUICK ? '-quick' : '')
     log(`results written to ${path.relative(process.cwd(), file)}`)

@@ -11,34 +11,31 @@ export async function readDataVersion(db: Db): Promise<number> {
 
 /**
  * Reads the data version for many concurrent requests with few queries, without ever answering a request
- * with a version read before it arrived: a caller joins only a query that has not started yet when it
- * calls. While one query runs, later callers share the next one, started when the running one settles.
+ * with a version read before it arrived: a caller joins only a query that has not started yet. A query
+ * starts on the next turn of the event loop (so that the requests of one burst share it), and not before
+ * the previous one has settled (so that one query at a time is in flight; later callers share the next).
  * So a read that begins after a write was acknowledged sees that write's version, on any instance.
  */
 export class SingleFlightVersion {
-  private running: Promise<number> | null = null
-  private next: Promise<number> | null = null
+  private running: Promise<unknown> = Promise.resolve()
+  private waiting: Promise<number> | null = null
 
   constructor(private readonly query: () => Promise<number>) {}
 
   current(): Promise<number> {
-    if (!this.running) return this.start()
-    if (!this.next) {
-      this.next = this.running.then(noop, noop).then(() => {
-        this.next = null
-        return this.start()
-      })
-    }
-    return this.next
-  }
-
-  private start(): Promise<number> {
-    const query = this.query()
-    this.running = query
-    const clear = () => { if (this.running === query) this.running = null }
-    query.then(clear, clear)
-    return query
+    if (this.waiting) return this.waiting
+    const waiting = this.running.then(nextTurn, nextTurn).then(() => {
+      // From here on, a new caller arrives after this query started: it must wait for the next one.
+      this.waiting = null
+      const query = this.query()
+      this.running = query
+      return query
+    })
+    this.waiting = waiting
+    return waiting
   }
 }
 
-function noop(): void {}
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
