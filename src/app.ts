@@ -18,6 +18,9 @@ import { redactedUrl } from './http/log-serializers.ts'
 import { safeError } from './http/log-serializers.ts'
 import { sharedSchemas } from './http/schemas.ts'
 import { registerAuth } from './auth/hook.ts'
+import { registerReadCache } from './http/read-cache-hook.ts'
+import type { ReadCache } from './http/read-cache.ts'
+import { SingleFlightVersion, readDataVersion } from './db/data-version.ts'
 import healthRoutes from './health/routes.ts'
 import unitRoutes, { unitSchemas } from './units/routes.ts'
 import authRoutes from './auth/routes.ts'
@@ -36,6 +39,13 @@ export type BuildOptions = {
   logger?: FastifyServerOptions['logger']
   /** The notification scheduler's clock (tests move it). */
   clock?: () => Date
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The read cache, or null when READ_CACHE_MAX_BYTES is 0. */
+    readCache: ReadCache | null
+  }
 }
 
 export const ROUTE_MODULES = [healthRoutes, unitRoutes, authRoutes, reportingRoutes, trustRoutes, certificateRoutes, documentRoutes, dashboardRoutes, notifyRoutes]
@@ -70,6 +80,11 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   await registerSecurity(app, { writesPerMinute: config.rateLimitWritesPerMinute })
   registerAuth(app, db, { publicReports: config.publicReports, failedAuthPerMinute: config.rateLimitFailedAuthPerMinute })
   registerHeavyReadLimits(app, { concurrency: config.heavyReadConcurrency, anonymousPerMinute: config.heavyReadsPerMinute })
+  // After authentication (onRequest): a cached answer goes only to whom the route would answer.
+  const readCache = config.readCacheMaxBytes > 0
+    ? registerReadCache(app, { maxBytes: config.readCacheMaxBytes, versions: new SingleFlightVersion(() => readDataVersion(db)) })
+    : null
+  app.decorate('readCache', readCache)
   await registerOpenApi(app)
 
   const ping = options.ping ?? (async () => { await db.execute(sql`select 1`) })

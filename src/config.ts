@@ -35,6 +35,8 @@ export type Config = {
   smtpFrom: string
   /** 32-byte key (base64) sealing webhook secrets at rest; null stores them as given. */
   webhookSecretKey: Buffer | null
+  /** Bytes of answers the read cache may hold; 0 turns the cache (and ETags) off. */
+  readCacheMaxBytes: number
 }
 
 export class ConfigError extends Error {}
@@ -114,6 +116,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl,
     smtpFrom: env.SMTP_FROM?.trim() || 'Kyso <kyso@localhost>',
     webhookSecretKey,
+    readCacheMaxBytes: integer(env, 'READ_CACHE_MAX_BYTES', 64 * 2 ** 20, 0, 2 ** 40),
   }
 }
 

@@ -16,6 +16,18 @@ export async function readFor(url: string, seconds: number, connections = 10, he
   return summary(await autocannon({ url, duration: seconds, connections, headers }))
 }
 
+/** GETs `base + suffixes[i]` for the i-th request (each a different URL: first reads), `connections` at a time, for `seconds`. */
+export async function readEachFor(base: string, suffixes: string[], seconds: number, connections = 10): Promise<LoadResult> {
+  let next = 0
+  const url = new URL(base)
+  return summary(await autocannon({
+    url: url.origin,
+    duration: seconds,
+    connections,
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `${url.pathname}${url.search}${suffixes[next++ % suffixes.length]}` }) }],
+  }))
+}
+
 /**
  * POSTs each body once (bodies[i] for the i-th request), `connections` at a time. `onResponse` sees every
  * answer (status, body). Returns when all `bodies.length` requests are answered.

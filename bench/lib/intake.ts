@@ -145,9 +145,11 @@ async function plainInserts(url: string, rows: Record<string, unknown>[], perSta
   }
 }
 
-function rowOf(pem: string, unitCode: string): Record<string, unknown> {
+function rowOf(pem: string, unitCode: string, version: { id: number; committee_id: number } | undefined): Record<string, unknown> {
   const c = readCertificates(pem)[0]
+  if (!version) throw new Error(`no version of unit ${unitCode} in force`)
   return {
+    unit_id: version.id, committee_id: version.committee_id,
     fingerprint_sha256: c.fingerprintSha256, der: c.der, serial_number: c.serialNumber, subject: c.subject, subject_dn: c.subjectDn,
     issuer_dn: c.issuerDn, issuer_key: crypto.createHash('sha256').update(c.issuerDer).digest('hex'), not_before: c.notBefore,
     not_after: c.notAfter, unit_code: unitCode, kind: 'organization', device: null, key_algorithm: c.keyAlgorithm, key_size: c.keySize,
@@ -203,7 +205,9 @@ export async function measureRegistrations(db: Db, databaseUrl: string, server: 
   log(`batch: ${created}/${batchPems.length} created in ${bodies.length} requests of ${sizes.batchSize}, ${fmt(batch.seconds, 2)} s = ${fmt(batch.perSecond)}/s; CPU per registration: app ${fmt(batch.cpu.appMs, 2)} ms, PostgreSQL ${fmt(batch.cpu.postgresMs, 2)} ms${firstBatchRefusal ? `; first refusal: ${firstBatchRefusal}` : ''}`)
 
   t = performance.now()
-  const rows = pems.map((p, i) => rowOf(p, units[i]))
+  const versions = new Map((await queryRows<{ code: string; id: number; committee_id: number }>(db, sql`
+    select code, id, committee_id from admin_units where valid_to is null`)).map((v) => [v.code, v]))
+  const rows = pems.map((p, i) => rowOf(p, units[i], versions.get(units[i])))
   const plainSingle = await plainInserts(databaseUrl, rows.slice(0, sizes.single), 1, sizes.singleClients)
   const plainBatch = await plainInserts(databaseUrl, rows.slice(sizes.single), sizes.batchSize, sizes.batchClients)
   log(`plain postgres.js inserts: ${fmt(plainSingle.perSecond)}/s one row per statement (${sizes.singleClients} clients), ${fmt(plainBatch.perSecond)}/s ${sizes.batchSize} rows per statement (${sizes.batchClients} clients)`)

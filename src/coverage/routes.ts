@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import type { App, RouteDeps } from '../http/types.ts'
-import { DateString, MonthString, StringEnum, UnitCode, errors } from '../http/schemas.ts'
+import { DateString, MonthString, StringEnum, UnitCode, errors, notModified } from '../http/schemas.ts'
 import { badRequest } from '../http/problem.ts'
 import { addMonths, isDay, thisMonthVn, todayVn } from '../lib/dates.ts'
 import { COVERAGE_KINDS, MAX_TIMELINE_MONTHS } from './kinds.ts'
@@ -63,7 +63,7 @@ const SuccessorsParam = Type.Optional(UnitCode('Instead of parent: the units in 
 
 export default async function coverageRoutes(app: App, { db }: RouteDeps) {
   app.get('/v1/coverage', {
-    config: { access: 'public' },
+    config: { access: 'public', cache: true },
     schema: {
       tags: ['coverage'],
       summary: 'Coverage on a day',
@@ -74,7 +74,7 @@ export default async function coverageRoutes(app: App, { db }: RouteDeps) {
         successorsOf: SuccessorsParam,
         kind: KindParam,
       }, { additionalProperties: false }),
-      response: { 200: Type.Ref('Coverage'), ...errors(400, 401, 404, 503) },
+      response: { 200: Type.Ref('Coverage'), ...notModified, ...errors(400, 401, 404, 503) },
     },
   }, async (request) => {
     const { asOf = todayVn(), kind = 'organization' } = request.query
@@ -83,7 +83,7 @@ export default async function coverageRoutes(app: App, { db }: RouteDeps) {
   })
 
   app.get('/v1/coverage/timeline', {
-    config: { access: 'public' },
+    config: { access: 'public', cache: true },
     schema: {
       tags: ['coverage'],
       summary: 'Coverage at the end of each month',
@@ -95,7 +95,7 @@ export default async function coverageRoutes(app: App, { db }: RouteDeps) {
         successorsOf: SuccessorsParam,
         kind: KindParam,
       }, { additionalProperties: false }),
-      response: { 200: Type.Ref('CoverageTimeline'), ...errors(400, 401, 404, 503) },
+      response: { 200: Type.Ref('CoverageTimeline'), ...notModified, ...errors(400, 401, 404, 503) },
     },
   }, async (request) => {
     const { kind = 'organization' } = request.query

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
-  pgTable, text, integer, serial, boolean, timestamp, date, jsonb, uuid, bigserial, customType, index, unique, uniqueIndex, primaryKey, check,
+  pgTable, text, integer, serial, boolean, timestamp, date, jsonb, uuid, bigserial, customType, index, unique, uniqueIndex, primaryKey, check, bigint,
 } from 'drizzle-orm/pg-core'
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -284,3 +284,12 @@ export const verifiedDocuments = pgTable('verified_documents', {
   check('verified_documents_kind_check', sql`${t.kind} in ('pdf','attached','detached')`),
   check('verified_documents_time_source_check', sql`${t.timeSource} in ('timestamp','signingTime')`),
 ])
+/**
+ * One row whose version every write to the tables that reads depend on advances, in the writing transaction
+ * (statement triggers, see drizzle/NNNN_data_version.sql and db/data-version-sql.ts): an answer computed at a
+ * version stays right as long as the version has not moved.
+ */
+export const dataVersion = pgTable('data_version', {
+  id: integer('id').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull(),
+}, (t) => [check('data_version_single_row_check', sql`${t.id} = 1`)])

@@ -27,6 +27,11 @@ export function errors(...statuses: number[]): Record<number, TSchema> {
   return out
 }
 
+/** The answer of a cached read (http/read-cache-hook.ts) to a current If-None-Match. */
+export const notModified = {
+  304: Type.Null({ description: 'Not modified: the If-None-Match tag is the current answer\'s ETag. No body.' }),
+}
+
 /** Years 1900–2100: wider than any certificate or report Kyso holds, narrow enough for every date library. */
 const YEAR = '(19\\d\\d|20\\d\\d|2100)'
 export const DateString = (description: string) =>

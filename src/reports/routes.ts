@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import type { App, RouteDeps } from '../http/types.ts'
-import { StringEnum, UnitCode, errors } from '../http/schemas.ts'
+import { StringEnum, UnitCode, errors, notModified } from '../http/schemas.ts'
 import { ModelOverrides } from '../savings/routes.ts'
 import { ministryReport } from './service.ts'
 import { todayVn } from '../lib/dates.ts'
@@ -52,7 +52,7 @@ export const reportSchemas = [ReportGroupSchema, MinistryReportSchema]
 
 export default async function reportRoutes(app: App, { db }: RouteDeps) {
   app.get('/v1/reports/ministry', {
-    config: { access: 'public' },
+    config: { access: 'public', cache: true },
     schema: {
       tags: ['reports'],
       summary: 'The report to the Ministry for a year',
@@ -72,6 +72,7 @@ export default async function reportRoutes(app: App, { db }: RouteDeps) {
             'text/html': { schema: Type.String({ description: 'Printable page in Vietnamese' }) },
           },
         },
+        ...notModified,
         ...errors(400, 401, 404, 503),
       },
     },

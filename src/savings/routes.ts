@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import type { App, RouteDeps } from '../http/types.ts'
-import { MonthString, StringEnum, UnitCode, errors } from '../http/schemas.ts'
+import { MonthString, StringEnum, UnitCode, errors, notModified } from '../http/schemas.ts'
 import { areaForRange } from '../coverage/area.ts'
 import { thisMonthVn } from '../lib/dates.ts'
 import { COMPONENTS, DEFAULT_COST_PER_DOCUMENT_VND, FORMULA } from './model.ts'
@@ -65,7 +65,7 @@ export const savingsSchemas = [AssumptionsSchema, DocumentsRowSchema, SavingsSch
 
 export default async function savingsRoutes(app: App, { db }: RouteDeps) {
   app.get('/v1/savings', {
-    config: { access: 'public' },
+    config: { access: 'public', cache: true },
     schema: {
       tags: ['activity'],
       summary: 'Estimated savings from documents signed electronically',
@@ -77,7 +77,7 @@ export default async function savingsRoutes(app: App, { db }: RouteDeps) {
         successorsOf: Type.Optional(UnitCode('Instead of parent: the territory of a former province or district, followed through lineage')),
         ...ModelOverrides,
       }, { additionalProperties: false }),
-      response: { 200: Type.Ref('Savings'), ...errors(400, 401, 404, 503) },
+      response: { 200: Type.Ref('Savings'), ...notModified, ...errors(400, 401, 404, 503) },
     },
   }, async (request) => {
     const { parent, successorsOf, from: f, to: t, basis, ...parameters } = request.query

@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import type { App, RouteDeps } from '../http/types.ts'
 import { CSV_TYPES, bodyBytes } from '../http/content-types.ts'
-import { DateString, StringEnum, UnitCode, errors } from '../http/schemas.ts'
+import { DateString, StringEnum, UnitCode, errors, notModified } from '../http/schemas.ts'
 import { badRequest } from '../http/problem.ts'
 import { actorOf } from '../auth/hook.ts'
 import { isDay, todayVn } from '../lib/dates.ts'
@@ -85,7 +85,7 @@ export default async function unitRoutes(app: App, { db }: RouteDeps) {
   }, async (request) => importLineage(db, actorOf(request), bodyBytes(request.body)))
 
   app.get('/v1/units', {
-    config: { access: 'public' },
+    config: { access: 'public', cache: true },
     schema: {
       tags: ['units'],
       summary: 'List the administrative units in force on a day',
@@ -100,6 +100,7 @@ export default async function unitRoutes(app: App, { db }: RouteDeps) {
       }, { additionalProperties: false }),
       response: {
         200: Type.Object({ asOf: Type.String(), items: Type.Array(Type.Ref('Unit')), total: Type.Integer({ description: 'Matching units, before limit and offset' }) }),
+        ...notModified,
         ...errors(400, 401, 404, 503),
       },
     },
@@ -111,14 +112,14 @@ export default async function unitRoutes(app: App, { db }: RouteDeps) {
   })
 
   app.get('/v1/units/:code', {
-    config: { access: 'public' },
+    config: { access: 'public', cache: true },
     schema: {
       tags: ['units'],
       summary: 'The version of a unit in force on a day, with its predecessors and successors',
       description: 'A code with no version on that day answers 404; its `detail` says when the code was last in force and names its successors (also listed in `successors`).',
       params: Type.Object({ code: UnitCode() }),
       querystring: Type.Object({ asOf: Type.Optional(DateString('The day; default today')) }, { additionalProperties: false }),
-      response: { 200: Type.Ref('UnitWithLineage'), ...errors(400, 401, 404, 503) },
+      response: { 200: Type.Ref('UnitWithLineage'), ...notModified, ...errors(400, 401, 404, 503) },
     },
   }, async (request) => {
     const unit = await requireVersionOn(db, request.params.code, dayOf(request.query.asOf))
@@ -126,12 +127,12 @@ export default async function unitRoutes(app: App, { db }: RouteDeps) {
   })
 
   app.get('/v1/units/:code/history', {
-    config: { access: 'public' },
+    config: { access: 'public', cache: true },
     schema: {
       tags: ['units'],
       summary: 'Every version of a code, oldest first, each with its predecessors and successors',
       params: Type.Object({ code: UnitCode() }),
-      response: { 200: Type.Array(Type.Ref('UnitWithLineage')), ...errors(400, 401, 404, 503) },
+      response: { 200: Type.Array(Type.Ref('UnitWithLineage')), ...notModified, ...errors(400, 401, 404, 503) },
     },
   }, async (request) => unitHistory(db, request.params.code))
 }

@@ -19,7 +19,7 @@ t.test('every committed migration is applied, once, on this database', async (t)
   t.equal(Number(applied[0].n), journal.entries.length)
   const tables = await queryRows<{ table_name: string }>(database.db, sqlTables())
   t.same(tables.map((r) => r.table_name).sort(), [
-    'admin_units', 'api_tokens', 'audit_log', 'ca_certificates', 'certificates', 'crl_entries', 'crls', 'signing_activity',
+    'admin_units', 'api_tokens', 'audit_log', 'ca_certificates', 'certificates', 'crl_entries', 'crls', 'data_version', 'signing_activity', 'unit_lineage',
   ])
   await prepareDatabase(database, database.options)
   const again = await queryRows<{ n: number }>(database.db, sqlCount())
@@ -38,7 +38,7 @@ t.test('an embedded data folder keeps its data across restarts and admits one pr
 
   const second = await openDatabase(options)
   t.teardown(() => second.close())
-  await prepareDatabase(second, options, async (db) => { t.equal(await seedIfEmpty(db), false, 'the seed is not loaded twice') })
+  await prepareDatabase(second, options, async (db) => { t.equal(await seedIfEmpty(db), null, 'the seed is not loaded twice') })
   const [{ n }] = await second.db.select({ n: count() }).from(adminUnits).where(eq(adminUnits.level, 'commune'))
   t.equal(Number(n), 127)
   const [unit] = await second.db.select().from(adminUnits).where(eq(adminUnits.code, '23221'))
