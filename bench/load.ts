@@ -46,8 +46,8 @@ async function startServer(env: Record<string, string>): Promise<{ url: string; 
     cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
-  child.stdout!.on('data', (d) => { out += d })
-  child.stderr!.on('data', (d) => { out += d })
+  child.stdout.on('data', (d) => { out += d })
+  child.stderr.on('data', (d) => { out += d })
   let exitCode: number | null | undefined
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { exitCode = code; resolve(code) }))
   const url = `http://127.0.0.1:${port}`

@@ -29,16 +29,16 @@ type Testcase = {
  * certificates and never has a peer name, so it cannot and should not reject these.
  */
 const PEER_NAME_ONLY: Record<string, string> = {
-  'rfc5280::ca-as-leaf-wrong-san': 'the chain is valid; only the leaf SAN differs from the peer name the client expected'
+  'rfc5280::ca-as-leaf-wrong-san': 'the chain is valid; only the leaf SAN differs from the peer name the client expected',
 }
 
 const CORE_EXCLUDED_FEATURES = (f: string) => f.startsWith('pedantic-') || f === 'rfc5280-incompatible-with-webpki' || f === 'has-policy-constraints'
 
-export function coreSubset (cases: Testcase[]): Testcase[] {
-  return cases.filter(c => !c.id.startsWith('webpki::') && !c.id.startsWith('online::') && !(c.features ?? []).some(CORE_EXCLUDED_FEATURES))
+export function coreSubset(cases: Testcase[]): Testcase[] {
+  return cases.filter((c) => !c.id.startsWith('webpki::') && !c.id.startsWith('online::') && !(c.features ?? []).some(CORE_EXCLUDED_FEATURES))
 }
 
-function toLine (c: Testcase): string {
+function toLine(c: Testcase): string {
   return JSON.stringify({
     id: c.id,
     trusted: c.trusted_certs,
@@ -46,24 +46,24 @@ function toLine (c: Testcase): string {
     leaf: c.peer_certificate,
     at: c.validation_time,
     crls: c.crls ?? [],
-    purposes: (c.extended_key_usage ?? []).map(e => EKU_NAMES[e] ?? e),
+    purposes: (c.extended_key_usage ?? []).map((e) => EKU_NAMES[e] ?? e),
     ...(c.max_chain_depth !== null && c.max_chain_depth !== undefined ? { maxDepth: c.max_chain_depth } : {}),
-    profile: 'rfc5280'
+    profile: 'rfc5280',
   })
 }
 
-async function runCli (lines: string[]): Promise<string[]> {
+async function runCli(lines: string[]): Promise<string[]> {
   const here = dirname(fileURLToPath(import.meta.url))
   const child = spawn(process.execPath, [join(here, '..', 'bin', 'kyso.js'), 'verify', '--jsonl'], { stdio: ['pipe', 'pipe', 'inherit'] })
   let out = ''
-  child.stdout.setEncoding('utf8').on('data', d => { out += d })
+  child.stdout.setEncoding('utf8').on('data', (d) => { out += d })
   child.stdin.end(lines.join('\n') + '\n')
-  const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? 1)))
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)))
   if (code !== 0) throw new Error(`kyso verify exited with ${code}`)
-  return out.split('\n').filter(l => l !== '')
+  return out.split('\n').filter((l) => l !== '')
 }
 
-async function main (): Promise<void> {
+async function main(): Promise<void> {
   const file = process.argv[2]
   if (!file) {
     process.stderr.write('usage: npm run limbo -- <limbo.json>\n')
@@ -76,7 +76,7 @@ async function main (): Promise<void> {
   }
   const cases = coreSubset((JSON.parse(readFileSync(file, 'utf8')) as { testcases: Testcase[] }).testcases)
   const started = Date.now()
-  const answers = (await runCli(cases.map(toLine))).map(l => JSON.parse(l) as { id: string; ok: boolean; problems: string[] })
+  const answers = (await runCli(cases.map(toLine))).map((l) => JSON.parse(l) as { id: string; ok: boolean; problems: string[] })
   const ms = Date.now() - started
   if (answers.length !== cases.length) throw new Error(`expected ${cases.length} answers, got ${answers.length}`)
 
@@ -105,8 +105,8 @@ async function main (): Promise<void> {
   process.exitCode = falseAccepts.length > 0 ? 1 : 0
 }
 
-function firstLine (s: string): string {
-  return s.split('\n').find(l => l.trim() !== '' && !l.startsWith('```') && !/^Produces/.test(l))?.trim() ?? ''
+function firstLine(s: string): string {
+  return s.split('\n').find((l) => l.trim() !== '' && !l.startsWith('```') && !/^Produces/.test(l))?.trim() ?? ''
 }
 
 await main()

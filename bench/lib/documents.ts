@@ -15,7 +15,7 @@ import { fmt, ratio, type Row } from './report.ts'
 
 export type DocumentsResult = { bytes: number; kyso: number; openssl: number; opensslNote: string }
 
-export function measureDocuments (seconds: number, log: (s: string) => void): DocumentsResult {
+export function measureDocuments(seconds: number, log: (s: string) => void): DocumentsResult {
   const kit = signingKit([['C', 'VN'], ['ST', 'Bình Thuận'], ['L', 'Huyện Đức Linh'], ['CN', 'Ủy ban nhân dân xã Tân Hà']], 'Bench')
   const chain = kit.ca.pem
   const pdf = signPdf(signPdf(basePdf({ fill: 1_000_000 }), kit.head, { chain }), kit.rsa, { chain })
@@ -72,7 +72,7 @@ export function measureDocuments (seconds: number, log: (s: string) => void): Do
   }
 }
 
-export function documentsRow (d: DocumentsResult): Row {
+export function documentsRow(d: DocumentsResult): Row {
   return {
     figure: `signed documents verified /s: a ${fmt(d.bytes)}-byte PDF with two signatures (head, committee), every signature, digest and chain, 1 thread`,
     kyso: fmt(d.kyso, 1), baseline: `${fmt(d.openssl, 1)} (openssl cms -verify of both signatures, ${d.opensslNote})`,

@@ -50,8 +50,7 @@ export function reformCommuneRows(pairs: NotePair[]): CommuneReform {
     rows.push({ oldCode: p.oldCode, oldValidTo: REFORM_LAST_OLD_DAY, newCode: p.newCode, newValidFrom: REFORM_FIRST_NEW_DAY, share, origin: 'reform-commune' })
     const key = `${p.note}\u0000${share}\u0000${rule}`
     const seen = byNote.get(key)
-    if (seen) { seen.count++; seen.pairs.push(`${p.oldCode}→${p.newCode}`) }
-    else byNote.set(key, { share, rule, count: 1, pairs: [`${p.oldCode}→${p.newCode}`] })
+    if (seen) { seen.count++; seen.pairs.push(`${p.oldCode}→${p.newCode}`) } else byNote.set(key, { share, rule, count: 1, pairs: [`${p.oldCode}→${p.newCode}`] })
   }
   return { rows, byNote }
 }

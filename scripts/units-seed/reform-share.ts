@@ -6,12 +6,12 @@
 export type Share = 'whole' | 'part' | 'unchanged'
 
 export type ShareRule =
-  | 'kept'              // Giữ nguyên
-  | 'merged-whole'      // Nhập toàn bộ…
-  | 'merged-part'       // Nhập một phần… / Nhâp một phần…
-  | 'renamed'           // Đổi tên / Đổi loại hình, same code, the old unit went only into this one
+  | 'kept' // Giữ nguyên
+  | 'merged-whole' // Nhập toàn bộ…
+  | 'merged-part' // Nhập một phần… / Nhâp một phần…
+  | 'renamed' // Đổi tên / Đổi loại hình, same code, the old unit went only into this one
   | 'district-to-dac-khu' // Sắp xếp toàn bộ … thành đặc khu
-  | 'other-part'        // anything else, including renames from a part of a unit
+  | 'other-part' // anything else, including renames from a part of a unit
 
 export const MAIN_RULES: readonly ShareRule[] = ['kept', 'merged-whole', 'merged-part']
 

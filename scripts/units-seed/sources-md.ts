@@ -65,11 +65,11 @@ ${table(['file', 'rows (without header)', 'sha256'], f.outputs.map((o) => [`\`${
 ## Lineage rows
 
 ${table(['rows', 'count'], [
-    ['2025 reform, commune level (and the 5 districts without communes)', n(f.lineageByOrigin['reform-commune'] ?? 0)],
-    ['2025 reform, provinces', n(f.lineageByOrigin['reform-province'] ?? 0)],
-    ['same code, next version on the following day (outside 2025-07-01)', n(f.lineageByOrigin['continuation'] ?? 0)],
-    ['**total**', n(Object.values(f.lineageByOrigin).reduce((a, b) => a + b, 0))],
-  ])}
+  ['2025 reform, commune level (and the 5 districts without communes)', n(f.lineageByOrigin['reform-commune'] ?? 0)],
+  ['2025 reform, provinces', n(f.lineageByOrigin['reform-province'] ?? 0)],
+  ['same code, next version on the following day (outside 2025-07-01)', n(f.lineageByOrigin['continuation'] ?? 0)],
+  ['**total**', n(Object.values(f.lineageByOrigin).reduce((a, b) => a + b, 0))],
+])}
 
 By share: ${Object.entries(f.lineageByShare).map(([s, c]) => `${s} ${n(c)}`).join(', ')}.
 Of the 2025 commune rows: ${Object.entries(f.reformByShare).map(([s, c]) => `${s} ${n(c)}`).join(', ')}.

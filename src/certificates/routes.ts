@@ -281,7 +281,7 @@ export default async function certificateRoutes(app: App, { db, config }: RouteD
             [PEM_ACCEPT]: { schema: Type.String({ description: 'PEM' }) },
             [DER_ACCEPT]: { schema: Type.Unsafe<unknown>({ description: 'DER' }) },
           },
-        } as unknown as TSchema,
+        },
         ...errors(401, 403, 404, 429, 503),
       },
     },

@@ -249,8 +249,7 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
         for (const message of match.warnings) {
           c.warnings.push({ code: message.startsWith('The subject calls') ? 'unit_type_differs' : 'former_unit_named', message })
         }
-      }
-      else if (match.outcome === 'not_found') problems.push({ code: 'unit_not_found', message: match.message })
+      } else if (match.outcome === 'not_found') problems.push({ code: 'unit_not_found', message: match.message })
       else problems.push({ code: 'unit_ambiguous', message: match.message, candidates: match.candidates })
     }
 
@@ -316,7 +315,7 @@ function alreadyRecorded(id: string): HttpProblem {
 async function insertMany(tx: Tx, actor: Actor, rows: (typeof certificates.$inferInsert)[], batch = true): Promise<{ id: string; fp: string; created_at: string }[]> {
   const payload = JSON.stringify(rows.map((v) => ({
     fp: v.fingerprintSha256, der: v.der.toString('base64'), serial: v.serialNumber, subject: v.subject, subject_dn: v.subjectDn,
-    issuer_dn: v.issuerDn, issuer_key: v.issuerKey, not_before: (v.notBefore as Date).toISOString(), not_after: (v.notAfter as Date).toISOString(),
+    issuer_dn: v.issuerDn, issuer_key: v.issuerKey, not_before: (v.notBefore).toISOString(), not_after: (v.notAfter).toISOString(),
     unit_code: v.unitCode, unit_id: v.unitId, committee_id: v.committeeId, kind: v.kind, device: v.device ?? null, key_algorithm: v.keyAlgorithm, key_size: v.keySize,
     signature_algorithm: v.signatureAlgorithm, matched_by: v.matchedBy, warnings: v.warnings ?? [],
   })))
@@ -367,7 +366,7 @@ export async function registerCertificate(db: Db, actor: Actor, body: Buffer | s
   return toRecord({
     ...v, id: inserted.id, createdAt: new Date(inserted.created_at), device: v.device ?? null, warnings: v.warnings ?? [],
     revokedAt: null, revocationReason: null,
-  } as Row)
+  })
 }
 
 export type BatchResult = {
@@ -450,8 +449,7 @@ export async function registerBatch(db: Db, actor: Actor, items: (ItemInput & { 
       results[i] = { index, status: 201, id: newId, unitCode: p.values.unitCode, unitName: p.unitName, matchedBy: p.values.matchedBy as BatchResult['matchedBy'],
         warnings: p.values.warnings ?? [],
       }
-    }
-    else {
+    } else {
       const id = newId ?? existing.get(fp) ?? ''
       results[i] = { index, status: 409, code: 'duplicate', detail: 'This certificate (the same DER) is already recorded.', existingId: id }
     }

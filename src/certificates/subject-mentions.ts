@@ -113,4 +113,3 @@ export function lookupKeys(mentions: Mention[]): { communeKeys: string[]; placeK
   }
   return { communeKeys: [...communeKeys], placeKeys: [...placeKeys] }
 }
-

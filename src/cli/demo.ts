@@ -17,8 +17,8 @@ export async function demoSummary(db: Db): Promise<string> {
   const lines = [
     '',
     `Báo cáo năm ${DEMO_YEAR} — ${r.parent.name} (DỮ LIỆU MINH HỌA / demonstration data)`,
-    `  Chứng thư số tổ chức của UBND cấp xã đến hết ngày ${formatDayVn(r.asOf)}: ${r.coverage.covered}/${r.coverage.total} = ${formatPercent(r.coverage.percent)}` +
-      (r.reached100At ? ` (đạt 100% cuối tháng ${formatMonthVn(r.reached100At)})` : ''),
+    `  Chứng thư số tổ chức của UBND cấp xã đến hết ngày ${formatDayVn(r.asOf)}: ${r.coverage.covered}/${r.coverage.total} = ${formatPercent(r.coverage.percent)}`
+    + (r.reached100At ? ` (đạt 100% cuối tháng ${formatMonthVn(r.reached100At)})` : ''),
     `  Văn bản ký số năm ${DEMO_YEAR}: ${formatInteger(r.documentsSigned)}`,
     `  Tiết kiệm ước tính: ${formatInteger(r.estimatedSavingsVnd)} đồng (${formatTy(r.estimatedSavingsVnd)} đồng — ${headlineSavings(r.estimatedSavingsVnd)}), ${formatInteger(r.costPerDocumentVnd)} đồng mỗi văn bản`,
     '',

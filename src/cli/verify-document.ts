@@ -17,7 +17,7 @@ class Usage extends Error {}
 
 type Args = { anchors: string[]; intermediates: string[]; crls: string[]; json: boolean; files: string[] }
 
-function parseArgs (args: string[]): Args {
+function parseArgs(args: string[]): Args {
   const out: Args = { anchors: [], intermediates: [], crls: [], json: false, files: [] }
   const lists: Record<string, string[]> = { '--anchor': out.anchors, '--intermediate': out.intermediates, '--crl': out.crls }
   for (let i = 0; i < args.length; i++) {
@@ -37,7 +37,7 @@ function parseArgs (args: string[]): Args {
   return out
 }
 
-async function load<T> (files: string[], read: (b: Buffer) => T): Promise<T[]> {
+async function load<T>(files: string[], read: (b: Buffer) => T): Promise<T[]> {
   const out: T[] = []
   for (const f of files) {
     try { out.push(read(await readFile(f))) } catch (e) { throw new Usage(`${f}: ${e instanceof Error ? e.message : String(e)}`) }
@@ -45,7 +45,7 @@ async function load<T> (files: string[], read: (b: Buffer) => T): Promise<T[]> {
   return out
 }
 
-async function inputOf (file: string): Promise<DocumentInput> {
+async function inputOf(file: string): Promise<DocumentInput> {
   if (file.toLowerCase().endsWith('.p7s')) {
     return { kind: 'detached', signature: await readFile(file), document: await readFile(file.slice(0, -4)) }
   }
@@ -53,7 +53,7 @@ async function inputOf (file: string): Promise<DocumentInput> {
   return bytes.subarray(0, 1024).includes('%PDF-') ? { kind: 'pdf', bytes } : { kind: 'attached', bytes }
 }
 
-function describe (file: string, r: DocumentReport): string {
+function describe(file: string, r: DocumentReport): string {
   const ok = r.signatures.every((s) => s.ok)
   const lines = [`${file}: ${ok ? 'OK' : 'FAILED'} (${r.signatures.length} signature${r.signatures.length === 1 ? '' : 's'}, sha256 ${r.sha256})`]
   r.signatures.forEach((s, i) => {
@@ -66,7 +66,7 @@ function describe (file: string, r: DocumentReport): string {
   return lines.join('\n') + '\n'
 }
 
-export async function runVerifyDocument (args: string[], io: Io): Promise<number> {
+export async function runVerifyDocument(args: string[], io: Io): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) { io.stdout.write(USAGE); return 0 }
   let a: Args
   let trust: { anchors: Certificate[]; intermediates: Certificate[]; crls: Crl[] }

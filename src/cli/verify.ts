@@ -23,15 +23,15 @@ const USAGE = `Usage:
 
 class Malformed extends Error {}
 
-function isStringArray (v: unknown): v is string[] {
-  return Array.isArray(v) && v.every(x => typeof x === 'string')
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string')
 }
 
-function certsFrom (pems: string[]): Certificate[] {
-  return pems.flatMap(p => readCertificates(p))
+function certsFrom(pems: string[]): Certificate[] {
+  return pems.flatMap((p) => readCertificates(p))
 }
 
-function purposeOid (p: string): string {
+function purposeOid(p: string): string {
   if (/^\d+(\.\d+)+$/.test(p)) return p
   const oid = EKU_NAMES[p]
   if (!oid) throw new Malformed(`unknown purpose ${p}`)
@@ -40,19 +40,19 @@ function purposeOid (p: string): string {
 
 const OID = /^[0-2](\.\d+)+$/
 
-function policyOids (v: unknown): string[] {
+function policyOids(v: unknown): string[] {
   if (v === undefined || v === null) return []
-  if (!isStringArray(v) || !v.every(p => OID.test(p))) throw new Malformed('policies')
+  if (!isStringArray(v) || !v.every((p) => OID.test(p))) throw new Malformed('policies')
   return v
 }
 
-function flag (v: unknown, name: string): boolean {
+function flag(v: unknown, name: string): boolean {
   if (v === undefined || v === null) return false
   if (typeof v !== 'boolean') throw new Malformed(name)
   return v
 }
 
-function parseAt (v: unknown): Date {
+function parseAt(v: unknown): Date {
   if (v === null || v === undefined) return new Date()
   if (typeof v !== 'string') throw new Malformed('at')
   const d = new Date(v)
@@ -60,14 +60,14 @@ function parseAt (v: unknown): Date {
   return d
 }
 
-function profileOf (v: unknown): VerifyOptions['profile'] {
+function profileOf(v: unknown): VerifyOptions['profile'] {
   if (v === undefined || v === null) return 'signing'
   if (v === 'signing' || v === 'rfc5280') return v
   throw new Malformed('profile')
 }
 
 /** One JSON line to one answer; anything unreadable in it answers "malformed". */
-export function verifyLine (line: string): { id: unknown; ok: boolean; problems: string[] } {
+export function verifyLine(line: string): { id: unknown; ok: boolean; problems: string[] } {
   let id: unknown = null
   try {
     const input = JSON.parse(line) as Record<string, unknown>
@@ -86,17 +86,17 @@ export function verifyLine (line: string): { id: unknown; ok: boolean; problems:
       anchors: certsFrom(trusted),
       intermediates: [...certsFrom(intermediates), ...sentChain],
       at: parseAt(input.at),
-      crls: crls.map(c => readCrl(c)),
+      crls: crls.map((c) => readCrl(c)),
       purposes: purposes.map(purposeOid),
       profile: profileOf(input.profile),
       policies: policyOids(input.policies),
       explicitPolicy: flag(input.explicitPolicy, 'explicitPolicy'),
       inhibitPolicyMapping: flag(input.inhibitPolicyMapping, 'inhibitPolicyMapping'),
       inhibitAnyPolicy: flag(input.inhibitAnyPolicy, 'inhibitAnyPolicy'),
-      ...(typeof maxDepth === 'number' ? { maxDepth } : {})
+      ...(typeof maxDepth === 'number' ? { maxDepth } : {}),
     }
     const r = verifyCertificate(leaf, opts)
-    return { id, ok: r.ok, problems: [...new Set(r.problems.map(p => p.code))] }
+    return { id, ok: r.ok, problems: [...new Set(r.problems.map((p) => p.code))] }
   } catch (e) {
     if (e instanceof PkiInputError) return { id, ok: false, problems: [e.code] }
     // Anything else is input this verifier could not handle: that line is answered, never the process ended.
@@ -104,12 +104,12 @@ export function verifyLine (line: string): { id: unknown; ok: boolean; problems:
   }
 }
 
-async function runJsonl (io: Io): Promise<number> {
+async function runJsonl(io: Io): Promise<number> {
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity })
   for await (const line of lines) {
     const answer = verifyLine(line)
     const text = JSON.stringify(answer) + '\n'
-    if (!io.stdout.write(text)) await new Promise(resolve => io.stdout.once('drain', resolve))
+    if (!io.stdout.write(text)) await new Promise((resolve) => io.stdout.once('drain', resolve))
   }
   return 0
 }
@@ -120,7 +120,7 @@ type FileArgs = {
   at?: string; profile?: string; maxDepth?: string; certs: string[]
 }
 
-function parseArgs (args: string[]): FileArgs {
+function parseArgs(args: string[]): FileArgs {
   const out: FileArgs = { anchors: [], intermediates: [], crls: [], purposes: [], policies: [], explicitPolicy: false, inhibitPolicyMapping: false, inhibitAnyPolicy: false, certs: [] }
   const lists: Record<string, string[]> = { '--anchor': out.anchors, '--intermediate': out.intermediates, '--crl': out.crls, '--purpose': out.purposes, '--policy': out.policies }
   for (let i = 0; i < args.length; i++) {
@@ -146,7 +146,7 @@ function parseArgs (args: string[]): FileArgs {
   return out
 }
 
-async function readAll (files: string[], read: (body: Buffer) => Certificate[]): Promise<Certificate[]> {
+async function readAll(files: string[], read: (body: Buffer) => Certificate[]): Promise<Certificate[]> {
   const out: Certificate[] = []
   for (const f of files) {
     try {
@@ -158,7 +158,7 @@ async function readAll (files: string[], read: (body: Buffer) => Certificate[]):
   return out
 }
 
-async function runFiles (args: string[], io: Io): Promise<number> {
+async function runFiles(args: string[], io: Io): Promise<number> {
   let a: FileArgs
   let base: Omit<VerifyOptions, 'intermediates'> & { intermediates: Certificate[] }
   try {
@@ -181,7 +181,7 @@ async function runFiles (args: string[], io: Io): Promise<number> {
       explicitPolicy: a.explicitPolicy,
       inhibitPolicyMapping: a.inhibitPolicyMapping,
       inhibitAnyPolicy: a.inhibitAnyPolicy,
-      ...(maxDepth !== undefined ? { maxDepth } : {})
+      ...(maxDepth !== undefined ? { maxDepth } : {}),
     }
   } catch (e) {
     io.stderr.write(`kyso verify: ${e instanceof Malformed ? e.message : String(e)}\n\n${USAGE}`)
@@ -201,7 +201,7 @@ async function runFiles (args: string[], io: Io): Promise<number> {
     const [leaf, ...chain] = certs
     const r = verifyCertificate(leaf, { ...base, intermediates: [...base.intermediates, ...chain] })
     if (r.ok) {
-      io.stdout.write(`${file}: OK\n  ${r.path.map(c => c.subjectDn).join('\n   issued by ')}\n`)
+      io.stdout.write(`${file}: OK\n  ${r.path.map((c) => c.subjectDn).join('\n   issued by ')}\n`)
     } else {
       failures++
       io.stdout.write(`${file}: FAILED (${leaf.subjectDn})\n`)
@@ -212,7 +212,7 @@ async function runFiles (args: string[], io: Io): Promise<number> {
   return failures === 0 ? 0 : 1
 }
 
-export async function runVerify (args: string[], io: Io): Promise<number> {
+export async function runVerify(args: string[], io: Io): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     io.stdout.write(USAGE)
     return 0

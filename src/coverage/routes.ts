@@ -60,7 +60,6 @@ const KindParam = Type.Optional(StringEnum(COVERAGE_KINDS, { description: 'Which
 const ParentParam = Type.Optional(UnitCode('A province or district as it stands on the day: the commune-level units under it. Absent: the whole country'))
 const SuccessorsParam = Type.Optional(UnitCode('Instead of parent: the units in force on the day that descend, through lineage, from the commune-level units under this code on its last day (the territory of a former province or district)'))
 
-
 export default async function coverageRoutes(app: App, { db }: RouteDeps) {
   app.get('/v1/coverage', {
     config: { access: 'public', cache: true },

@@ -27,7 +27,7 @@ export async function prepareDatabase(
     await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`
     try {
       await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER })
-      await afterMigrate(db as unknown as Db)
+      await afterMigrate(db)
     } finally {
       await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`
     }

@@ -34,8 +34,8 @@ export function lockDataDir(dir: string): () => void {
       const owner = Number.parseInt(fs.readFileSync(file, 'utf8'), 10)
       if (Number.isInteger(owner) && isRunning(owner)) {
         throw new DataDirInUseError(
-          `The data folder ${dir} is in use by another Kyso process (pid ${owner}). ` +
-          'Stop that process, or give this one its own DATA_DIR, or use a PostgreSQL server (DATABASE_URL) to run several instances.',
+          `The data folder ${dir} is in use by another Kyso process (pid ${owner}). `
+          + 'Stop that process, or give this one its own DATA_DIR, or use a PostgreSQL server (DATABASE_URL) to run several instances.',
         )
       }
       fs.unlinkSync(file)

@@ -5,5 +5,5 @@ import type { Tx } from './open.ts'
 export async function queryRows<T>(db: Tx, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown
   if (Array.isArray(result)) return result as T[]
-  return ((result as { rows?: T[] }).rows ?? []) as T[]
+  return ((result as { rows?: T[] }).rows ?? [])
 }

@@ -6,7 +6,7 @@ const MAX_PARTS = 8
 const MAX_HEADER_BYTES = 8192
 
 /** The boundary parameter of a multipart/form-data Content-Type (RFC 7578, RFC 2046 5.1.1). */
-export function boundaryOf (contentType: string | undefined): string {
+export function boundaryOf(contentType: string | undefined): string {
   const m = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;]{1,70}))/i.exec(contentType ?? '')
   const b = m?.[1] ?? m?.[2]
   if (!b) throw malformed('The multipart body has no boundary in its Content-Type.')
@@ -18,7 +18,7 @@ export function boundaryOf (contentType: string | undefined): string {
  * its parts. Only what form uploads use: Content-Disposition with a name and optional filename,
  * an optional Content-Type; at most eight parts.
  */
-export function parseMultipart (body: Buffer, boundary: string): Part[] {
+export function parseMultipart(body: Buffer, boundary: string): Part[] {
   const delimiter = Buffer.from(`--${boundary}`, 'latin1')
   let pos = body.indexOf(delimiter)
   if (pos < 0) throw malformed('The multipart body does not contain its boundary.')

@@ -59,7 +59,7 @@ export const documentSchemas: TSchema[] = [SignatureSchema, DocumentAnswerSchema
 const isPdfBytes = (b: Buffer) => b.subarray(0, 1024).includes('%PDF-')
 
 /** The document as the verifier takes it, from whichever body form was sent. */
-function documentOf (request: FastifyRequest): VerifyTask['document'] {
+function documentOf(request: FastifyRequest): VerifyTask['document'] {
   const type = mediaType(request.headers['content-type'])
   const body = bodyBytes(request.body)
   if (body.length === 0) throw malformed('The body is empty; send a signed document.')
@@ -75,7 +75,7 @@ function documentOf (request: FastifyRequest): VerifyTask['document'] {
   return { kind: 'attached', bytes: body }
 }
 
-export default async function documentRoutes (app: App, { db }: RouteDeps) {
+export default async function documentRoutes(app: App, { db }: RouteDeps) {
   app.addContentTypeParser([...PDF_TYPES, ...MULTIPART_TYPES], { parseAs: 'buffer' }, (_req, body, done) => done(null, body))
   app.addHook('onClose', async () => { await closeVerifyPool() })
 

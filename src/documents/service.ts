@@ -20,7 +20,7 @@ export type DocumentAnswer = {
 }
 
 /** The month of an instant in Vietnam time (UTC+07:00). */
-export function monthVn (iso: string): string {
+export function monthVn(iso: string): string {
   return thisMonthVn(new Date(iso))
 }
 
@@ -28,13 +28,13 @@ export function monthVn (iso: string): string {
  * The signature that makes the document count: verified, by a recorded organisation certificate,
  * at a known time, for a commune the caller may write for. The first such one in document order.
  */
-function countingSignature (checked: Checked[], actor: Actor): Checked | null {
-  return checked.find((c) => c.answer.ok && c.recorded?.kind === 'organization' && c.answer.signingTime !== null &&
-    inScope(actor, c.recorded)) ?? null
+function countingSignature(checked: Checked[], actor: Actor): Checked | null {
+  return checked.find((c) => c.answer.ok && c.recorded?.kind === 'organization' && c.answer.signingTime !== null
+    && inScope(actor, c.recorded)) ?? null
 }
 
 /** The facts kept about each signature: no content of the document, only who, when and what was found. */
-function facts (c: Checked) {
+function facts(c: Checked) {
   const a = c.answer
   return {
     ok: a.ok, signerDn: c.report.signerDn, certificateId: a.certificateId, unitCode: a.unitCode, signingTime: a.signingTime,
@@ -49,7 +49,7 @@ function facts (c: Checked) {
  * A document already counted (same document, or the same signed bytes re-wrapped) answers as counted
  * and counts nothing more. The document is not kept.
  */
-export async function submitDocument (db: Db, actor: Actor, document: VerifyTask['document']): Promise<DocumentAnswer> {
+export async function submitDocument(db: Db, actor: Actor, document: VerifyTask['document']): Promise<DocumentAnswer> {
   const trust = await trustStore(db)
   const now = new Date()
   const report: DocumentReport = await verifyOffThread({
@@ -110,11 +110,11 @@ export type DocumentRecord = {
   createdAt: string
 }
 
-function encodeCursor (createdAt: string, id: string): string {
+function encodeCursor(createdAt: string, id: string): string {
   return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url')
 }
 
-function decodeCursor (cursor: string): { createdAt: string; id: string } {
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[]
     if (typeof createdAt === 'string' && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id) && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(createdAt)) return { createdAt, id }
@@ -123,7 +123,7 @@ function decodeCursor (cursor: string): { createdAt: string; id: string } {
 }
 
 /** Counted documents, newest first, keyset-paged; `unitCode` may be a commune or a district or province above it. */
-export async function listDocuments (db: Db, q: { unitCode?: string; month?: string; limit: number; cursor?: string }): Promise<{ items: DocumentRecord[]; nextCursor: string | null }> {
+export async function listDocuments(db: Db, q: { unitCode?: string; month?: string; limit: number; cursor?: string }): Promise<{ items: DocumentRecord[]; nextCursor: string | null }> {
   const t = verifiedDocuments
   const filters: SQL[] = []
   if (q.unitCode) filters.push(sql`${t.unitCode} in (select code from admin_units where code = ${q.unitCode} or parent_code = ${q.unitCode} or district_code = ${q.unitCode} or province_code = ${q.unitCode})`)

@@ -10,7 +10,7 @@ export type VerifyTask = {
   now: string
 }
 
-function toError (e: WorkerError): Error {
+function toError(e: WorkerError): Error {
   if (e.name === 'TooManySignatures') return new TooManySignatures('malformed', e.message)
   if (e.name === 'PkiInputError') return new PkiInputError(e.code === 'private_key_material' ? 'private_key_material' : 'malformed', e.message)
   return new Error(e.message)
@@ -19,12 +19,12 @@ function toError (e: WorkerError): Error {
 let pool: WorkerPool<VerifyTask, DocumentReport> | null = null
 
 /** Verifies a document on the shared pool (one worker per core, created on first use). */
-export function verifyOffThread (task: VerifyTask): Promise<DocumentReport> {
+export function verifyOffThread(task: VerifyTask): Promise<DocumentReport> {
   pool ??= new WorkerPool<VerifyTask, DocumentReport>(new URL('./verify-worker.ts', import.meta.url), availableParallelism(), 64, toError)
   return pool.run(task)
 }
 
-export async function closeVerifyPool (): Promise<void> {
+export async function closeVerifyPool(): Promise<void> {
   const p = pool
   pool = null
   await p?.close()

@@ -9,7 +9,7 @@ import type { VerifyTask } from './verify-pool.ts'
 
 let cached: { key: string; anchors: Certificate[]; intermediates: Certificate[] } | null = null
 
-function parsed (list: Uint8Array[]): Certificate[] {
+function parsed(list: Uint8Array[]): Certificate[] {
   const out: Certificate[] = []
   for (const der of list) {
     try { out.push(parseCertificate(Buffer.from(der))) } catch { /* a stored CA the parser cannot read is left out, as in the trust cache */ }
@@ -17,7 +17,7 @@ function parsed (list: Uint8Array[]): Certificate[] {
   return out
 }
 
-function trustOf (t: VerifyTask['trust']) {
+function trustOf(t: VerifyTask['trust']) {
   const key = createHash('sha256').update(t.anchors.map((a) => Buffer.from(a).toString('base64')).join(',') + '|' + t.intermediates.map((a) => Buffer.from(a).toString('base64')).join(',')).digest('hex')
   if (cached?.key !== key) cached = { key, anchors: parsed(t.anchors), intermediates: parsed(t.intermediates) }
   return cached

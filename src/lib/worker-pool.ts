@@ -19,14 +19,14 @@ export class WorkerPool<In, Out> {
   private nextId = 1
   private closed = false
 
-  constructor (
+  constructor(
     private readonly file: URL,
     private readonly size = Math.max(1, availableParallelism()),
     private readonly maxQueue = 64,
-    private readonly toError: (e: WorkerError) => Error = (e) => Object.assign(new Error(e.message), { name: e.name })
+    private readonly toError: (e: WorkerError) => Error = (e) => Object.assign(new Error(e.message), { name: e.name }),
   ) {}
 
-  private spawn (): Slot {
+  private spawn(): Slot {
     const worker = new Worker(this.file)
     worker.unref()
     const slot: Slot = { worker, task: null }
@@ -52,7 +52,7 @@ export class WorkerPool<In, Out> {
     return slot
   }
 
-  private pump (): void {
+  private pump(): void {
     while (this.queue.length > 0) {
       let slot = this.slots.find((s) => s.task === null)
       if (!slot && this.slots.length < this.size) slot = this.spawn()
@@ -65,7 +65,7 @@ export class WorkerPool<In, Out> {
   }
 
   /** Runs one task; rejects with PoolBusy when too many wait already. */
-  run (input: In, transfer: ArrayBuffer[] = []): Promise<Out> {
+  run(input: In, transfer: ArrayBuffer[] = []): Promise<Out> {
     if (this.closed) return Promise.reject(new Error('The worker pool is closed.'))
     if (this.queue.length >= this.maxQueue) return Promise.reject(new PoolBusy('Too many documents are being verified; try again shortly.'))
     return new Promise<Out>((resolve, reject) => {
@@ -74,7 +74,7 @@ export class WorkerPool<In, Out> {
     })
   }
 
-  async close (): Promise<void> {
+  async close(): Promise<void> {
     this.closed = true
     for (const t of this.queue.splice(0)) t.reject(new Error('The worker pool is closed.'))
     await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()))

@@ -74,15 +74,15 @@ export function guardedLookup(allowPrivate: boolean): net.LookupFunction {
   return (hostname, options, callback) => {
     dns.lookup(hostname, { all: true, verbatim: true }, (err, addresses) => {
       if (err) return callback(err, '', 4)
-      const list = addresses as dns.LookupAddress[]
+      const list = addresses
       if (!list.length) return callback(new TargetRefused(`The name ${hostname} does not resolve.`), '', 4)
       if (!allowPrivate) {
         const bad = list.find((a) => isPrivateAddress(a.address))
         if (bad) return callback(new TargetRefused(`${hostname} resolves to a private address: refused.`), '', 4)
       }
-      const wanted = (options as dns.LookupOptions).family
+      const wanted = (options).family
       const pick = list.find((a) => !wanted || a.family === wanted) ?? list[0]
-      if ((options as dns.LookupOptions).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, [pick])
+      if ((options).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, [pick])
       callback(null, pick.address, pick.family)
     })
   }

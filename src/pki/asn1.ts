@@ -8,7 +8,7 @@ export const T = forge.asn1.Type
 export const C = forge.asn1.Class
 
 /** Parses one complete DER structure with node-forge (strict, all bytes), after our own framing check. */
-export function parseDer (buf: Buffer): Node {
+export function parseDer(buf: Buffer): Node {
   checkDerFraming(buf)
   try {
     // The typings know only the boolean form; forge 1.x takes an options object.
@@ -24,7 +24,7 @@ export function parseDer (buf: Buffer): Node {
  * node-forge throws plain errors (and TypeErrors on shapes it did not expect) deep inside,
  * and each of those is a `malformed` answer for that input alone.
  */
-export function guarded<R> (what: string, read: () => R): R {
+export function guarded<R>(what: string, read: () => R): R {
   try {
     return read()
   } catch (e) {
@@ -34,30 +34,30 @@ export function guarded<R> (what: string, read: () => R): R {
   }
 }
 
-export function kids (node: Node | undefined, what: string): Node[] {
+export function kids(node: Node | undefined, what: string): Node[] {
   if (!node || !Array.isArray(node.value)) throw malformed(`Expected a structure for ${what}.`)
-  return node.value as Node[]
+  return node.value
 }
 
-export function bytesOf (node: Node | undefined, what: string): string {
+export function bytesOf(node: Node | undefined, what: string): string {
   if (!node || typeof node.value !== 'string') throw malformed(`Expected a value for ${what}.`)
   return node.value
 }
 
-export function isUniversal (node: Node | undefined, type: number): boolean {
+export function isUniversal(node: Node | undefined, type: number): boolean {
   return !!node && node.tagClass === C.UNIVERSAL && node.type === type
 }
 
-export function isContext (node: Node | undefined, n: number): boolean {
+export function isContext(node: Node | undefined, n: number): boolean {
   return !!node && node.tagClass === C.CONTEXT_SPECIFIC && node.type === n
 }
 
-export function expect (node: Node | undefined, type: number, what: string): Node {
+export function expect(node: Node | undefined, type: number, what: string): Node {
   if (!isUniversal(node, type)) throw malformed(`Expected ${what}.`)
   return node as Node
 }
 
-export function oidOf (node: Node | undefined, what: string): string {
+export function oidOf(node: Node | undefined, what: string): string {
   const n = expect(node, T.OID, `an object identifier for ${what}`)
   if (typeof n.value !== 'string') throw malformed(`Invalid object identifier in ${what}.`)
   return decodeOid(Buffer.from(n.value, 'binary'), what)
@@ -68,7 +68,7 @@ export function oidOf (node: Node | undefined, what: string): string {
  * value (which RFC 5280 tells relying parties to tolerate in serial numbers) is "-" and its
  * magnitude, so that 255 ("ff") and -1 ("-1") never compare equal.
  */
-export function integerHex (node: Node | undefined, what: string): string {
+export function integerHex(node: Node | undefined, what: string): string {
   const n = expect(node, T.INTEGER, `an integer for ${what}`)
   const raw = n.value as string
   if (raw.length === 0) throw malformed(`Empty integer in ${what}.`)
@@ -81,7 +81,7 @@ export function integerHex (node: Node | undefined, what: string): string {
   return hex === '' ? '0' : hex
 }
 
-export function smallInteger (node: Node | undefined, what: string): number {
+export function smallInteger(node: Node | undefined, what: string): number {
   const n = expect(node, T.INTEGER, `an integer for ${what}`)
   const raw = n.value as string
   if (raw.length === 0 || raw.length > 4 || (raw.charCodeAt(0) & 0x80)) throw malformed(`Integer out of range in ${what}.`)
@@ -90,7 +90,7 @@ export function smallInteger (node: Node | undefined, what: string): number {
   return v
 }
 
-export function booleanOf (node: Node | undefined, what: string): boolean {
+export function booleanOf(node: Node | undefined, what: string): boolean {
   const n = expect(node, T.BOOLEAN, `a boolean for ${what}`)
   const raw = n.value as string
   if (raw.length !== 1) throw malformed(`Invalid boolean in ${what}.`)
@@ -98,18 +98,18 @@ export function booleanOf (node: Node | undefined, what: string): boolean {
 }
 
 /** BIT STRING contents without the unused-bits octet, plus that count. */
-export function bitString (node: Node | undefined, what: string): { bytes: Buffer; unused: number } {
+export function bitString(node: Node | undefined, what: string): { bytes: Buffer; unused: number } {
   const n = expect(node, T.BITSTRING, `a bit string for ${what}`)
   const raw = Buffer.from(n.value as string, 'binary')
   if (raw.length === 0 || raw[0] > 7 || (raw.length === 1 && raw[0] !== 0)) throw malformed(`Invalid bit string in ${what}.`)
   return { bytes: raw.subarray(1), unused: raw[0] }
 }
 
-export function toBuffer (binary: string): Buffer {
+export function toBuffer(binary: string): Buffer {
   return Buffer.from(binary, 'binary')
 }
 
 /** Re-encodes a parsed node; used only for display of unknown attribute values, never for signed bytes. */
-export function reencode (node: Node): Buffer {
+export function reencode(node: Node): Buffer {
   return Buffer.from(forge.asn1.toDer(node).getBytes(), 'binary')
 }

@@ -53,7 +53,7 @@ export type CertificateDetails = {
 
 const details = new WeakMap<Certificate, CertificateDetails>()
 
-export function detailsOf (cert: Certificate): CertificateDetails {
+export function detailsOf(cert: Certificate): CertificateDetails {
   let d = details.get(cert)
   if (!d) {
     d = decode(cert.der).details
@@ -62,17 +62,17 @@ export function detailsOf (cert: Certificate): CertificateDetails {
   return d
 }
 
-export function parseCertificate (der: Buffer): Certificate {
+export function parseCertificate(der: Buffer): Certificate {
   const { cert, details: d } = decode(der)
   details.set(cert, d)
   return cert
 }
 
-function decode (input: Buffer): ReturnType<typeof decodeUnguarded> {
+function decode(input: Buffer): ReturnType<typeof decodeUnguarded> {
   return guarded('certificate', () => decodeUnguarded(input))
 }
 
-function decodeUnguarded (input: Buffer): { cert: Certificate; details: CertificateDetails } {
+function decodeUnguarded(input: Buffer): { cert: Certificate; details: CertificateDetails } {
   const der = Buffer.from(input)
   const root = parseDer(der)
   const what = 'certificate'
@@ -133,7 +133,7 @@ function decodeUnguarded (input: Buffer): { cert: Certificate; details: Certific
     fingerprintSha256: createHash('sha256').update(der).digest('hex'),
     serialNumber,
     subject: subjectRecord(subjectName.attributes),
-    subjectAttributes: subjectName.attributes.map(a => ({ type: a.type, value: a.value })),
+    subjectAttributes: subjectName.attributes.map((a) => ({ type: a.type, value: a.value })),
     subjectDn: dnString(subjectName.attributes),
     issuerDn: dnString(issuerName.attributes),
     subjectDer: slice(der, tbsParts[i + 4]),
@@ -154,7 +154,7 @@ function decodeUnguarded (input: Buffer): { cert: Certificate; details: Certific
     extensions,
     tbsDer: slice(der, tbsTlv),
     signature: Buffer.from(sig.bytes),
-    isSelfIssued: subjectName.key === issuerName.key
+    isSelfIssued: subjectName.key === issuerName.key,
   }
   return {
     cert,
@@ -164,7 +164,7 @@ function decodeUnguarded (input: Buffer): { cert: Certificate; details: Certific
       policy: decodePolicyExtensions(extensions, 'certificate'),
       ...(decoded.subjectAltName ? { subjectAltName: decoded.subjectAltName } : {}),
       ...(decoded.nameConstraints ? { nameConstraints: decoded.nameConstraints } : {}),
-      ...(signatureOid === RSASSA_PSS ? { signaturePss: pssParams(sigParams) } : {})
-    }
+      ...(signatureOid === RSASSA_PSS ? { signaturePss: pssParams(sigParams) } : {}),
+    },
   }
 }

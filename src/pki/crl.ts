@@ -37,7 +37,7 @@ export type CrlDetails = {
 
 const details = new WeakMap<Crl, CrlDetails>()
 
-export function crlDetailsOf (crl: Crl): CrlDetails {
+export function crlDetailsOf(crl: Crl): CrlDetails {
   let d = details.get(crl)
   if (!d) {
     d = decode(crl.der).details
@@ -46,7 +46,7 @@ export function crlDetailsOf (crl: Crl): CrlDetails {
   return d
 }
 
-export function parseCrl (der: Buffer): Crl {
+export function parseCrl(der: Buffer): Crl {
   const { crl, details: d } = decode(der)
   details.set(crl, d)
   return crl
@@ -54,11 +54,11 @@ export function parseCrl (der: Buffer): Crl {
 
 const ENTRY_EXTENSIONS_HANDLED = new Set<string>([EXT.reasonCode, EXT.invalidityDate])
 
-function decode (input: Buffer): ReturnType<typeof decodeUnguarded> {
+function decode(input: Buffer): ReturnType<typeof decodeUnguarded> {
   return guarded('revocation list', () => decodeUnguarded(input))
 }
 
-function decodeUnguarded (input: Buffer): { crl: Crl; details: CrlDetails } {
+function decodeUnguarded(input: Buffer): { crl: Crl; details: CrlDetails } {
   const der = Buffer.from(input)
   const what = 'revocation list'
   const root = parseDer(der)
@@ -110,7 +110,7 @@ function decodeUnguarded (input: Buffer): { crl: Crl; details: CrlDetails } {
   let crlNumber: string | undefined
   for (const x of extensions) {
     if (x.oid === EXT.authorityKeyIdentifier) {
-      const keyId = kids(parseDer(x.value), what).find(p => isContext(p, 0))
+      const keyId = kids(parseDer(x.value), what).find((p) => isContext(p, 0))
       if (keyId) authorityKeyId = toBuffer(keyId.value as string).toString('hex')
       if (x.critical) unusable = 'its authority key identifier is marked critical'
     } else if (x.oid === EXT.crlNumber) {
@@ -139,29 +139,29 @@ function decodeUnguarded (input: Buffer): { crl: Crl; details: CrlDetails } {
     signature: Buffer.from(sig.bytes),
     signatureAlgorithm: signatureAlgorithmName(signatureOid),
     signatureOid,
-    ...(authorityKeyId ? { authorityKeyId } : {})
+    ...(authorityKeyId ? { authorityKeyId } : {}),
   }
   return { crl, details: { issuerName, crlNumber, unusable, fingerprintSha256: createHash('sha256').update(der).digest('hex'), ...(signatureOid === RSASSA_PSS ? { signaturePss: pssParams(sigParams) } : {}) } }
 }
 
-export function crlSignatureSpec (crl: Crl): SignatureSpec {
+export function crlSignatureSpec(crl: Crl): SignatureSpec {
   return { oid: crl.signatureOid, pss: crlDetailsOf(crl).signaturePss }
 }
 
 /** A CRL as PEM (X509 CRL block) or DER. */
-export function readCrl (body: Buffer | string): Crl {
+export function readCrl(body: Buffer | string): Crl {
   return guarded('revocation list', () => readCrlUnguarded(body))
 }
 
-function readCrlUnguarded (body: Buffer | string): Crl {
+function readCrlUnguarded(body: Buffer | string): Crl {
   let der: Buffer
   const text = typeof body === 'string' ? body : (body[0] === 0x30 ? null : body.toString('latin1'))
   if (text === null) {
     der = body as Buffer
   } else if (looksLikePem(text)) {
     const blocks = pemBlocks(text)
-    if (blocks.some(b => b.label.includes('PRIVATE KEY'))) throw malformed('This is a private key, not a revocation list.')
-    const crlBlocks = blocks.filter(b => b.label === 'X509 CRL' || b.label === 'CRL')
+    if (blocks.some((b) => b.label.includes('PRIVATE KEY'))) throw malformed('This is a private key, not a revocation list.')
+    const crlBlocks = blocks.filter((b) => b.label === 'X509 CRL' || b.label === 'CRL')
     if (crlBlocks.length !== 1 || blocks.length !== 1) throw malformed('Expected exactly one X509 CRL block.')
     der = decodeBase64(pemBody(crlBlocks[0].body), 'revocation list')
   } else {

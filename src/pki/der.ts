@@ -8,7 +8,7 @@ export type Tlv = { tag: number; constructed: boolean; start: number; contentSta
  * high tag numbers, indefinite lengths, non-minimal lengths, lengths past `limit`.
  * node-forge accepts BER here, so this is what keeps "exact DER bytes" meaningful.
  */
-export function readTlv (buf: Buffer, offset: number, limit = buf.length): Tlv {
+export function readTlv(buf: Buffer, offset: number, limit = buf.length): Tlv {
   if (offset + 2 > limit) throw malformed('The data ends in the middle of an ASN.1 element.')
   const first = buf[offset]
   if ((first & 0x1f) === 0x1f) throw malformed('The data uses an ASN.1 tag form that certificates do not use.')
@@ -31,7 +31,7 @@ export function readTlv (buf: Buffer, offset: number, limit = buf.length): Tlv {
   return { tag: first, constructed: (first & 0x20) !== 0, start: offset, contentStart: pos, end }
 }
 
-export function childrenOf (buf: Buffer, parent: Tlv): Tlv[] {
+export function childrenOf(buf: Buffer, parent: Tlv): Tlv[] {
   const out: Tlv[] = []
   let pos = parent.contentStart
   while (pos < parent.end) {
@@ -43,7 +43,7 @@ export function childrenOf (buf: Buffer, parent: Tlv): Tlv[] {
 }
 
 /** Checks that `buf` is exactly one element and that every constructed element in it is valid DER framing. */
-export function checkDerFraming (buf: Buffer, maxDepth = 32): Tlv {
+export function checkDerFraming(buf: Buffer, maxDepth = 32): Tlv {
   if (buf.length === 0) throw malformed('The data is empty.')
   const top = readTlv(buf, 0)
   if (top.end !== buf.length) throw malformed('There are extra bytes after the end of the ASN.1 structure.')
@@ -56,6 +56,6 @@ export function checkDerFraming (buf: Buffer, maxDepth = 32): Tlv {
   return top
 }
 
-export function slice (buf: Buffer, tlv: Tlv): Buffer {
+export function slice(buf: Buffer, tlv: Tlv): Buffer {
   return buf.subarray(tlv.start, tlv.end)
 }

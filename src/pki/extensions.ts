@@ -18,11 +18,11 @@ export type DecodedExtensions = {
   nameConstraints?: NameConstraints
 }
 
-export function parseExtensionList (node: Node, what: string): Extension[] {
+export function parseExtensionList(node: Node, what: string): Extension[] {
   const list = kids(expect(node, T.SEQUENCE, `the extensions of ${what}`), what)
   if (list.length === 0) throw malformed(`The ${what} has an empty extension list.`)
   const seen = new Set<string>()
-  return list.map(ext => {
+  return list.map((ext) => {
     const parts = kids(expect(ext, T.SEQUENCE, `an extension of ${what}`), what)
     const oid = oidOf(parts[0], what)
     let critical = false
@@ -39,7 +39,7 @@ export function parseExtensionList (node: Node, what: string): Extension[] {
   })
 }
 
-function keyUsage (buf: Buffer, what: string): string[] {
+function keyUsage(buf: Buffer, what: string): string[] {
   const { bytes } = bitString(parseDer(buf), what)
   const out: string[] = []
   KEY_USAGE_BITS.forEach((name, i) => {
@@ -49,7 +49,7 @@ function keyUsage (buf: Buffer, what: string): string[] {
   return out
 }
 
-function basicConstraints (buf: Buffer, critical: boolean, what: string): BasicConstraints {
+function basicConstraints(buf: Buffer, critical: boolean, what: string): BasicConstraints {
   const parts = kids(expect(parseDer(buf), T.SEQUENCE, `basic constraints in ${what}`), what)
   let i = 0
   let cA = false
@@ -60,20 +60,20 @@ function basicConstraints (buf: Buffer, critical: boolean, what: string): BasicC
   return pathLen === undefined ? { cA, critical } : { cA, pathLen, critical }
 }
 
-function extKeyUsage (buf: Buffer, what: string): string[] {
-  const list = kids(expect(parseDer(buf), T.SEQUENCE, `extended key usage in ${what}`), what).map(n => oidOf(n, what))
+function extKeyUsage(buf: Buffer, what: string): string[] {
+  const list = kids(expect(parseDer(buf), T.SEQUENCE, `extended key usage in ${what}`), what).map((n) => oidOf(n, what))
   if (list.length === 0) throw malformed(`The ${what} has an empty extended key usage.`)
   return list
 }
 
-function authorityKeyId (buf: Buffer, what: string): string | undefined {
+function authorityKeyId(buf: Buffer, what: string): string | undefined {
   const parts = kids(expect(parseDer(buf), T.SEQUENCE, `authority key identifier in ${what}`), what)
-  const keyId = parts.find(p => isContext(p, 0))
+  const keyId = parts.find((p) => isContext(p, 0))
   return keyId ? toBuffer(keyId.value as string).toString('hex') : undefined
 }
 
-function subtrees (node: Node, what: string): Subtree[] {
-  return kids(node, what).map(st => {
+function subtrees(node: Node, what: string): Subtree[] {
+  return kids(node, what).map((st) => {
     const [base, ...rest] = kids(expect(st, T.SEQUENCE, `a name constraint in ${what}`), what)
     // RFC 5280: minimum MUST be zero and maximum MUST be absent.
     if (rest.length > 0) throw malformed(`Name constraint with minimum/maximum in ${what}.`)
@@ -81,7 +81,7 @@ function subtrees (node: Node, what: string): Subtree[] {
   })
 }
 
-function nameConstraints (buf: Buffer, what: string): NameConstraints {
+function nameConstraints(buf: Buffer, what: string): NameConstraints {
   const parts = kids(expect(parseDer(buf), T.SEQUENCE, `name constraints in ${what}`), what)
   const out: NameConstraints = { permitted: [], excluded: [] }
   for (const p of parts) {
@@ -94,7 +94,7 @@ function nameConstraints (buf: Buffer, what: string): NameConstraints {
 }
 
 /** Decodes the extensions path validation relies on; a broken one makes the certificate malformed. */
-export function decodeExtensions (exts: Extension[], what: string): DecodedExtensions {
+export function decodeExtensions(exts: Extension[], what: string): DecodedExtensions {
   const out: DecodedExtensions = {}
   for (const e of exts) {
     switch (e.oid) {

@@ -15,7 +15,7 @@ const ascii = (node: Node, what: string): string => {
   return s
 }
 
-export function parseGeneralName (node: Node, what: string): GeneralName {
+export function parseGeneralName(node: Node, what: string): GeneralName {
   if (node.tagClass !== C.CONTEXT_SPECIFIC) throw malformed(`Invalid general name in ${what}.`)
   switch (node.type) {
     case 0: {
@@ -36,14 +36,14 @@ export function parseGeneralName (node: Node, what: string): GeneralName {
       if (typeof node.value !== 'string') throw malformed(`Invalid IP address in ${what}.`)
       return { kind: 'ip', value: toBuffer(node.value) }
     }
-    case 8: return { kind: 'rid', value: oidOf({ ...node, tagClass: 0, type: T.OID } as Node, what) }
+    case 8: return { kind: 'rid', value: oidOf({ ...node, tagClass: 0, type: T.OID }, what) }
     default: throw malformed(`Invalid general name in ${what}.`)
   }
 }
 
-export function parseGeneralNames (node: Node, what: string): GeneralName[] {
+export function parseGeneralNames(node: Node, what: string): GeneralName[] {
   if (node.tagClass !== 0 || node.type !== T.SEQUENCE) throw malformed(`Expected a list of names in ${what}.`)
-  const names = kids(node, what).map(n => parseGeneralName(n, what))
+  const names = kids(node, what).map((n) => parseGeneralName(n, what))
   if (names.length === 0) throw malformed(`Empty list of names in ${what}.`)
   return names
 }

@@ -48,7 +48,7 @@ export type IssueOptions = {
 
 export type Issued = { cert: Certificate; der: Buffer; pem: string }
 
-export function generateKey (spec: KeySpec = { type: 'rsa', bits: 2048 }): KeyPair {
+export function generateKey(spec: KeySpec = { type: 'rsa', bits: 2048 }): KeyPair {
   if (spec.type === 'rsa') return generateKeyPairSync('rsa', { modulusLength: spec.bits })
   const namedCurve = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' }[spec.curve]
   return generateKeyPairSync('ec', { namedCurve })
@@ -64,20 +64,20 @@ const bool = (v: boolean) => asn1.create(Class.UNIVERSAL, Type.BOOLEAN, false, v
 const bits = (b: Buffer, unused = 0) => asn1.create(Class.UNIVERSAL, Type.BITSTRING, false, String.fromCharCode(unused) + bin(b))
 const ctx = (n: number, constructed: boolean, value: Node[] | string) => asn1.create(Class.CONTEXT_SPECIFIC, n, constructed, value)
 
-function integer (hex: string): Node {
+function integer(hex: string): Node {
   let h = hex.replace(/^0+/, '') || '0'
   if (h.length % 2) h = '0' + h
   if (parseInt(h.slice(0, 2), 16) & 0x80) h = '00' + h
   return asn1.create(Class.UNIVERSAL, Type.INTEGER, false, bin(Buffer.from(h, 'hex')))
 }
 
-function time (d: Date): Node {
+function time(d: Date): Node {
   const y = d.getUTCFullYear()
   if (y >= 1950 && y < 2050) return asn1.create(Class.UNIVERSAL, Type.UTCTIME, false, asn1.dateToUtcTime(d))
   return asn1.create(Class.UNIVERSAL, Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(d))
 }
 
-function stringValue (value: string, type: StringType): Node {
+function stringValue(value: string, type: StringType): Node {
   switch (type) {
     case 'utf8': return asn1.create(Class.UNIVERSAL, Type.UTF8, false, bin(Buffer.from(value, 'utf8')))
     case 'bmp': return asn1.create(Class.UNIVERSAL, Type.BMPSTRING, false, value)
@@ -88,11 +88,11 @@ function stringValue (value: string, type: StringType): Node {
 }
 
 /** Name from [shortName or OID, value, string type]; C defaults to PrintableString, the rest to UTF8String. */
-export function encodeName (spec: NameSpec): Buffer {
+export function encodeName(spec: NameSpec): Buffer {
   return der(nameNode(spec))
 }
 
-function nameNode (spec: NameSpec): Node {
+function nameNode(spec: NameSpec): Node {
   return seq(spec.map(([type, value, st]) => {
     const o = ATTRIBUTE_OIDS[type] ?? type
     const kind = st ?? (type === 'C' ? 'printable' : (type === 'E' || type === 'emailAddress' || type === 'DC') ? 'ia5' : 'utf8')
@@ -100,7 +100,7 @@ function nameNode (spec: NameSpec): Node {
   }))
 }
 
-function ipBytes (text: string): Buffer {
+function ipBytes(text: string): Buffer {
   const [addr, prefix] = text.split('/')
   const v = isIP(addr)
   if (!v) throw new Error(`not an IP address: ${addr}`)
@@ -111,7 +111,7 @@ function ipBytes (text: string): Buffer {
         const h = head ? head.split(':') : []
         const t = tail ? tail.split(':') : []
         const groups = addr.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h
-        return Buffer.from(groups.map(g => g.padStart(4, '0')).join(''), 'hex')
+        return Buffer.from(groups.map((g) => g.padStart(4, '0')).join(''), 'hex')
       })()
   if (prefix === undefined) return bytes
   const mask = Buffer.alloc(bytes.length)
@@ -119,7 +119,7 @@ function ipBytes (text: string): Buffer {
   return Buffer.concat([bytes, mask])
 }
 
-function generalName (g: GeneralNameSpec): Node {
+function generalName(g: GeneralNameSpec): Node {
   if ('dns' in g) return ctx(2, false, g.dns)
   if ('email' in g) return ctx(1, false, g.email)
   if ('uri' in g) return ctx(6, false, g.uri)
@@ -127,17 +127,17 @@ function generalName (g: GeneralNameSpec): Node {
   return ctx(4, true, [nameNode(g.dn)])
 }
 
-function extension (o: string, critical: boolean, value: Buffer): Node {
+function extension(o: string, critical: boolean, value: Buffer): Node {
   return seq(critical ? [oid(o), bool(true), octets(value)] : [oid(o), octets(value)])
 }
 
-function keyIdOf (spki: Buffer): Buffer {
+function keyIdOf(spki: Buffer): Buffer {
   // RFC 5280 method 1: SHA-1 of the subjectPublicKey BIT STRING contents.
   const parts = node(spki).value as Node[]
   return createHash('sha1').update(Buffer.from((parts[1].value as string).slice(1), 'binary')).digest()
 }
 
-function signatureAlgorithmOid (key: KeyObject, hash: Hash): string {
+function signatureAlgorithmOid(key: KeyObject, hash: Hash): string {
   const type = key.asymmetricKeyType
   if (type === 'rsa') {
     return { md5: '1.2.840.113549.1.1.4', sha1: '1.2.840.113549.1.1.5', sha256: '1.2.840.113549.1.1.11', sha384: '1.2.840.113549.1.1.12', sha512: '1.2.840.113549.1.1.13' }[hash]
@@ -149,20 +149,20 @@ function signatureAlgorithmOid (key: KeyObject, hash: Hash): string {
   throw new Error(`unsupported signing key type ${type}`)
 }
 
-function algorithmIdentifier (key: KeyObject, hash: Hash): Node {
+function algorithmIdentifier(key: KeyObject, hash: Hash): Node {
   const o = signatureAlgorithmOid(key, hash)
   return key.asymmetricKeyType === 'rsa' ? seq([oid(o), asn1.create(Class.UNIVERSAL, Type.NULL, false, '')]) : seq([oid(o)])
 }
 
-function signed (tbs: Node, key: KeyObject, hash: Hash): Buffer {
+function signed(tbs: Node, key: KeyObject, hash: Hash): Buffer {
   const tbsDer = der(tbs)
   const signature = sign(hash, tbsDer, key)
   return der(seq([node(tbsDer), algorithmIdentifier(key, hash), bits(signature)]))
 }
 
-function keyUsageBits (usages: string[]): Buffer {
-  const idx = usages.map(u => KEY_USAGE_BITS.indexOf(u as typeof KEY_USAGE_BITS[number]))
-  if (idx.some(i => i < 0)) throw new Error(`unknown key usage in ${usages.join(',')}`)
+function keyUsageBits(usages: string[]): Buffer {
+  const idx = usages.map((u) => KEY_USAGE_BITS.indexOf(u as typeof KEY_USAGE_BITS[number]))
+  if (idx.some((i) => i < 0)) throw new Error(`unknown key usage in ${usages.join(',')}`)
   const max = Math.max(-1, ...idx)
   const bytes = Buffer.alloc(max < 0 ? 0 : (max >> 3) + 1)
   for (const i of idx) bytes[i >> 3] |= 0x80 >> (i & 7)
@@ -172,7 +172,7 @@ function keyUsageBits (usages: string[]): Buffer {
   return der(bits(bytes, unused))
 }
 
-export function issueCertificate (o: IssueOptions): Issued {
+export function issueCertificate(o: IssueOptions): Issued {
   const pair = 'privateKey' in o.key ? o.key : null
   const publicKey = pair ? pair.publicKey : (o.key as KeyObject).type === 'private' ? createPublicKey(o.key as KeyObject) : o.key as KeyObject
   const signingKey = o.issuer?.key ?? pair?.privateKey
@@ -193,13 +193,13 @@ export function issueCertificate (o: IssueOptions): Issued {
     exts.push(extension(EXT.basicConstraints, o.basicConstraints.critical ?? true, der(seq(items))))
   }
   if (o.keyUsage) exts.push(extension(EXT.keyUsage, o.keyUsageCritical ?? true, keyUsageBits(o.keyUsage)))
-  if (o.extKeyUsage) exts.push(extension(EXT.extKeyUsage, false, der(seq(o.extKeyUsage.map(e => oid(EKU_NAMES[e] ?? e))))))
+  if (o.extKeyUsage) exts.push(extension(EXT.extKeyUsage, false, der(seq(o.extKeyUsage.map((e) => oid(EKU_NAMES[e] ?? e))))))
   if (ski) exts.push(extension(EXT.subjectKeyIdentifier, false, der(octets(ski))))
   if (aki) exts.push(extension(EXT.authorityKeyIdentifier, false, der(seq([ctx(0, false, bin(aki))]))))
   if (o.subjectAltName) exts.push(extension(EXT.subjectAltName, false, der(seq(o.subjectAltName.map(generalName)))))
   if (o.nameConstraints) {
     const parts: Node[] = []
-    const subtrees = (list: GeneralNameSpec[]) => list.map(g => seq([generalName(g)]))
+    const subtrees = (list: GeneralNameSpec[]) => list.map((g) => seq([generalName(g)]))
     if (o.nameConstraints.permitted?.length) parts.push(ctx(0, true, subtrees(o.nameConstraints.permitted)))
     if (o.nameConstraints.excluded?.length) parts.push(ctx(1, true, subtrees(o.nameConstraints.excluded)))
     exts.push(extension(EXT.nameConstraints, o.nameConstraints.critical ?? true, der(seq(parts))))
@@ -215,13 +215,13 @@ export function issueCertificate (o: IssueOptions): Issued {
     seq([time(o.notBefore), time(o.notAfter)]),
     node(subjectDer),
     node(spki),
-    ...(version3 && exts.length ? [ctx(3, true, [seq(exts)])] : [])
+    ...(version3 && exts.length ? [ctx(3, true, [seq(exts)])] : []),
   ])
   const out = signed(tbs, signingKey, hash)
   return { cert: parseCertificate(out), der: out, pem: toPem(out) }
 }
 
-function randomSerial (): string {
+function randomSerial(): string {
   const b = createHash('sha256').update(String(Math.random()) + process.hrtime.bigint()).digest().subarray(0, 16)
   b[0] &= 0x7f
   return b.toString('hex')
@@ -240,8 +240,8 @@ export type IssueCrlOptions = {
 
 export type IssuedCrl = { crl: Crl; der: Buffer; pem: string }
 
-export function issueCrl (o: IssueCrlOptions): IssuedCrl {
-  const entries = o.revoked.map(r => {
+export function issueCrl(o: IssueCrlOptions): IssuedCrl {
+  const entries = o.revoked.map((r) => {
     const reason = r.reason ? CRL_REASONS.indexOf(r.reason) : -1
     const entryExts = reason >= 0 ? [seq([extension(EXT.reasonCode, false, der(asn1.create(Class.UNIVERSAL, Type.ENUMERATED, false, String.fromCharCode(reason))))])] : []
     return seq([integer(r.serial), time(r.date), ...entryExts])
@@ -258,13 +258,13 @@ export function issueCrl (o: IssueCrlOptions): IssuedCrl {
     time(o.thisUpdate),
     ...(o.nextUpdate ? [time(o.nextUpdate)] : []),
     ...(entries.length ? [seq(entries)] : []),
-    ...(exts.length ? [ctx(0, true, [seq(exts)])] : [])
+    ...(exts.length ? [ctx(0, true, [seq(exts)])] : []),
   ])
   const out = signed(tbs, o.key, hash)
   return { crl: parseCrl(out), der: out, pem: toPem(out, 'X509 CRL') }
 }
 
 /** PKCS#8 PEM of a private key (for openssl-based tests and the demo command). */
-export function privateKeyPem (key: KeyObject): string {
+export function privateKeyPem(key: KeyObject): string {
   return key.export({ type: 'pkcs8', format: 'pem' }) as string
 }

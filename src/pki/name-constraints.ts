@@ -8,7 +8,7 @@ import { OID_EMAIL_ADDRESS } from './oids.ts'
 /** More comparisons than this and the constraints are refused: crafted certificates can make checking quadratic. */
 const MAX_COMPARISONS = 1 << 16
 
-function contiguousMask (mask: Buffer): boolean {
+function contiguousMask(mask: Buffer): boolean {
   let seenZero = false
   for (const byte of mask) {
     for (let bit = 7; bit >= 0; bit--) {
@@ -21,7 +21,7 @@ function contiguousMask (mask: Buffer): boolean {
 }
 
 /** Why a constraint itself is malformed, or null. */
-export function constraintError (c: GeneralName): string | null {
+export function constraintError(c: GeneralName): string | null {
   switch (c.kind) {
     case 'dns':
       return c.value === '' || isHostname(c.value) ? null : `the DNS name constraint "${c.value}" is not a valid domain`
@@ -36,12 +36,12 @@ export function constraintError (c: GeneralName): string | null {
   }
 }
 
-function dnsWithin (name: string, c: string): boolean {
+function dnsWithin(name: string, c: string): boolean {
   if (c === '') return true
   return name === c || name.endsWith('.' + c)
 }
 
-function emailWithin (name: string, c: string): boolean {
+function emailWithin(name: string, c: string): boolean {
   const at = name.lastIndexOf('@')
   const host = name.slice(at + 1).toLowerCase()
   if (c.includes('@')) {
@@ -52,20 +52,20 @@ function emailWithin (name: string, c: string): boolean {
   return lc.startsWith('.') ? host.endsWith(lc) : host === lc
 }
 
-function ipWithin (ip: Buffer, c: Buffer): boolean {
+function ipWithin(ip: Buffer, c: Buffer): boolean {
   const half = c.length / 2
   if (ip.length !== half) return false
   for (let i = 0; i < half; i++) if ((ip[i] & c[half + i]) !== (c[i] & c[half + i])) return false
   return true
 }
 
-function dnWithin (name: string[], c: string[]): boolean {
+function dnWithin(name: string[], c: string[]): boolean {
   return c.length <= name.length && c.every((r, i) => r === name[i])
 }
 
 type Name = { kind: string; dns?: string; text?: string; ip?: Buffer; rdns?: string[] }
 
-function within (n: Name, c: GeneralName): boolean {
+function within(n: Name, c: GeneralName): boolean {
   switch (c.kind) {
     case 'dns': return dnsWithin(n.dns!, c.value.toLowerCase())
     case 'email': return emailWithin(n.text!, c.value)
@@ -79,14 +79,14 @@ function within (n: Name, c: GeneralName): boolean {
  * A wildcard name could stand for a name inside an excluded subtree even when the
  * literal text does not match it ("*.example.com" against "bar.example.com").
  */
-function mayCover (n: Name, c: GeneralName): boolean {
+function mayCover(n: Name, c: GeneralName): boolean {
   if (c.kind !== 'dns' || !n.dns?.startsWith('*.')) return false
   const base = n.dns.slice(2)
   const lc = c.value.toLowerCase()
   return lc === '' || dnsWithin(lc, base) || dnsWithin(base, lc)
 }
 
-function namesOf (cert: Certificate): Name[] {
+function namesOf(cert: Certificate): Name[] {
   const d = detailsOf(cert)
   const out: Name[] = []
   if (d.subjectName.attributes.length > 0) out.push({ kind: 'dn', rdns: rdnKeys(d.subjectName.attributes) })
@@ -102,7 +102,7 @@ function namesOf (cert: Certificate): Name[] {
 }
 
 /** Checks one certificate's names against one CA's constraints; returns why they fail, or null. */
-export function nameConstraintViolation (nc: NameConstraints, cert: Certificate): string | null {
+export function nameConstraintViolation(nc: NameConstraints, cert: Certificate): string | null {
   for (const c of [...nc.permitted, ...nc.excluded]) {
     const err = constraintError(c)
     if (err) return err
@@ -112,8 +112,8 @@ export function nameConstraintViolation (nc: NameConstraints, cert: Certificate)
     return 'there are too many names and constraints to compare'
   }
   for (const n of names) {
-    const permitted = nc.permitted.filter(c => c.kind === n.kind)
-    const excluded = nc.excluded.filter(c => c.kind === n.kind)
+    const permitted = nc.permitted.filter((c) => c.kind === n.kind)
+    const excluded = nc.excluded.filter((c) => c.kind === n.kind)
     if (permitted.length === 0 && excluded.length === 0) continue
     if (!['dns', 'email', 'ip', 'dn'].includes(n.kind)) return `it has a name of a type (${n.kind}) whose constraints this verifier cannot evaluate`
     if (n.kind === 'dns' && !isDnsName(n.dns!)) return `the DNS name "${n.dns}" is not well formed`
@@ -123,7 +123,7 @@ export function nameConstraintViolation (nc: NameConstraints, cert: Certificate)
     for (const c of excluded) {
       if (within(n, c) || mayCover(n, c)) return `${shown} is in an excluded subtree`
     }
-    if (permitted.length > 0 && !permitted.some(c => within(n, c))) return `${shown} is outside the permitted subtrees`
+    if (permitted.length > 0 && !permitted.some((c) => within(n, c))) return `${shown} is outside the permitted subtrees`
   }
   return null
 }

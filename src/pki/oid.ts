@@ -8,7 +8,7 @@ const MAX_OID_BYTES = 256
  * large arcs (X.667 UUID arcs under 2.25 exceed 2^53, where node-forge's decoder throws).
  * Refuses non-minimal arc encodings (a leading 0x80 octet) and truncated arcs, as DER does.
  */
-export function decodeOid (raw: Buffer, what: string): string {
+export function decodeOid(raw: Buffer, what: string): string {
   if (raw.length === 0 || raw.length > MAX_OID_BYTES) throw malformed(`Invalid object identifier in ${what}.`)
   if ((raw[raw.length - 1] & 0x80) !== 0) throw malformed(`Invalid object identifier in ${what}.`)
   const arcs: bigint[] = []

@@ -20,11 +20,11 @@ export const ATTRIBUTE_NAMES: Record<string, string> = {
   '2.5.4.97': 'organizationIdentifier',
   '0.9.2342.19200300.100.1.1': 'UID',
   '0.9.2342.19200300.100.1.25': 'DC',
-  '1.2.840.113549.1.9.1': 'E'
+  '1.2.840.113549.1.9.1': 'E',
 }
 
 export const ATTRIBUTE_OIDS: Record<string, string> = Object.fromEntries(
-  Object.entries(ATTRIBUTE_NAMES).map(([oid, name]) => [name, oid])
+  Object.entries(ATTRIBUTE_NAMES).map(([oid, name]) => [name, oid]),
 )
 ATTRIBUTE_OIDS.emailAddress = '1.2.840.113549.1.9.1'
 
@@ -49,18 +49,18 @@ export const EXT = {
   authorityKeyIdentifier: '2.5.29.35',
   policyConstraints: '2.5.29.36',
   extKeyUsage: '2.5.29.37',
-  inhibitAnyPolicy: '2.5.29.54'
+  inhibitAnyPolicy: '2.5.29.54',
 } as const
 
 /** Extensions the path validator understands well enough to accept when marked critical. */
 export const KNOWN_CRITICAL_EXTENSIONS = new Set<string>([
   EXT.keyUsage, EXT.basicConstraints, EXT.extKeyUsage, EXT.subjectAltName, EXT.issuerAltName,
-  EXT.nameConstraints, EXT.certificatePolicies, EXT.policyMappings, EXT.policyConstraints, EXT.inhibitAnyPolicy
+  EXT.nameConstraints, EXT.certificatePolicies, EXT.policyMappings, EXT.policyConstraints, EXT.inhibitAnyPolicy,
 ])
 
 export const KEY_USAGE_BITS = [
   'digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement',
-  'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'
+  'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly',
 ] as const
 
 export const EKU_NAMES: Record<string, string> = {
@@ -72,7 +72,7 @@ export const EKU_NAMES: Record<string, string> = {
   OCSPSigning: '1.3.6.1.5.5.7.3.9',
   ocspSigning: '1.3.6.1.5.5.7.3.9',
   documentSigning: '1.3.6.1.5.5.7.3.36',
-  anyExtendedKeyUsage: '2.5.29.37.0'
+  anyExtendedKeyUsage: '2.5.29.37.0',
 }
 export const ANY_EKU = '2.5.29.37.0'
 
@@ -99,14 +99,14 @@ export const SIGNATURE_ALGORITHMS: Record<string, SignatureAlgorithm> = {
   '1.2.840.10045.4.3.2': { name: 'ecdsa-with-SHA256', hash: 'sha256', key: 'EC' },
   '1.2.840.10045.4.3.3': { name: 'ecdsa-with-SHA384', hash: 'sha384', key: 'EC' },
   '1.2.840.10045.4.3.4': { name: 'ecdsa-with-SHA512', hash: 'sha512', key: 'EC' },
-  '1.3.101.112': { name: 'Ed25519', hash: null, key: 'Ed25519' }
+  '1.3.101.112': { name: 'Ed25519', hash: null, key: 'Ed25519' },
 }
 
 export const OTHER_SIGNATURE_NAMES: Record<string, string> = {
   '1.2.840.113549.1.1.10': 'RSASSA-PSS',
   '1.2.840.10040.4.3': 'dsa-with-SHA1',
   '2.16.840.1.101.3.4.3.2': 'dsa-with-SHA256',
-  '1.3.101.113': 'Ed448'
+  '1.3.101.113': 'Ed448',
 }
 
 export const KEY_ALGORITHMS: Record<string, string> = {
@@ -116,7 +116,7 @@ export const KEY_ALGORITHMS: Record<string, string> = {
   '1.3.101.113': 'Ed448',
   '1.2.840.10040.4.1': 'DSA',
   // An RSA key restricted to RSASSA-PSS (RFC 4055 section 1.2): an RSA key all the same.
-  '1.2.840.113549.1.1.10': 'RSA'
+  '1.2.840.113549.1.1.10': 'RSA',
 }
 
 export const CURVES: Record<string, { name: string; bits: number }> = {
@@ -125,10 +125,10 @@ export const CURVES: Record<string, { name: string; bits: number }> = {
   '1.2.840.10045.3.1.7': { name: 'P-256', bits: 256 },
   '1.3.132.0.34': { name: 'P-384', bits: 384 },
   '1.3.132.0.35': { name: 'P-521', bits: 521 },
-  '1.3.132.0.10': { name: 'secp256k1', bits: 256 }
+  '1.3.132.0.10': { name: 'secp256k1', bits: 256 },
 }
 
 export const CRL_REASONS = [
   'unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded',
-  'cessationOfOperation', 'certificateHold', 'unused7', 'removeFromCRL', 'privilegeWithdrawn', 'aACompromise'
+  'cessationOfOperation', 'certificateHold', 'unused7', 'removeFromCRL', 'privilegeWithdrawn', 'aACompromise',
 ]

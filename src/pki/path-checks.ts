@@ -18,18 +18,18 @@ export { roleOf }
 const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z')
 
 /** Non-self-issued intermediates strictly between `index` and the leaf (RFC 5280 pathLen counting). */
-function intermediatesBelow (path: Certificate[], index: number): number {
+function intermediatesBelow(path: Certificate[], index: number): number {
   let n = 0
   for (let j = 1; j < index; j++) if (!path[j].isSelfIssued) n++
   return n
 }
 
-function isSelfSigned (cert: Certificate, issuer: Certificate | undefined): boolean {
+function isSelfSigned(cert: Certificate, issuer: Certificate | undefined): boolean {
   return !!issuer && cert.isSelfIssued && cert.publicKeyDer.equals(issuer.publicKeyDer)
 }
 
 /** Checks of one certificate on its own, whatever its place. */
-function checkOne (cert: Certificate, role: Role, out: Findings, at: number): void {
+function checkOne(cert: Certificate, role: Role, out: Findings, at: number): void {
   const w = who(cert, role)
   if (at < cert.notBefore.getTime()) out.problems.push(problem('not_yet_valid', `${cap(w)} was not yet valid at the time checked (valid from ${iso(cert.notBefore)}).`))
   if (at > cert.notAfter.getTime()) out.problems.push(problem('expired', `${cap(w)} had expired at the time checked (valid until ${iso(cert.notAfter)}).`))
@@ -50,7 +50,7 @@ function checkOne (cert: Certificate, role: Role, out: Findings, at: number): vo
   }
   if (role !== 'anchor') {
     // RFC 5280 4.2.1.10: name constraints MUST be critical; 4.2.1.9: no pathLenConstraint without cA.
-    if (d.nameConstraints && cert.extensions.some(e => e.oid === EXT.nameConstraints && !e.critical)) {
+    if (d.nameConstraints && cert.extensions.some((e) => e.oid === EXT.nameConstraints && !e.critical)) {
       out.problems.push(problem('nonconforming_certificate', `${cap(w)} does not mark its name constraints critical, as RFC 5280 requires.`))
     }
     // 4.2.1.11 and 4.2.1.14: policyConstraints and inhibitAnyPolicy MUST be critical.
@@ -66,12 +66,12 @@ function checkOne (cert: Certificate, role: Role, out: Findings, at: number): vo
   if (d.issuerName.attributes.length === 0) {
     out.problems.push(problem('nonconforming_certificate', `${cap(w)} has an empty issuer name.`))
   }
-  if (d.subjectName.attributes.length === 0 && !cert.extensions.some(e => e.oid === EXT.subjectAltName && e.critical)) {
+  if (d.subjectName.attributes.length === 0 && !cert.extensions.some((e) => e.oid === EXT.subjectAltName && e.critical)) {
     out.problems.push(problem('nonconforming_certificate', `${cap(w)} has an empty subject but no critical alternative name.`))
   }
   for (const g of d.subjectAltName ?? []) {
-    const bad = (g.kind === 'dns' && !isDnsName(g.value)) || (g.kind === 'email' && !isMailbox(g.value)) ||
-      (g.kind === 'ip' && g.value.length !== 4 && g.value.length !== 16)
+    const bad = (g.kind === 'dns' && !isDnsName(g.value)) || (g.kind === 'email' && !isMailbox(g.value))
+      || (g.kind === 'ip' && g.value.length !== 4 && g.value.length !== 16)
     if (bad) out.problems.push(problem('invalid_name', `${cap(w)} has an alternative name that is not well formed${g.kind !== 'ip' ? ` ("${g.value}")` : ''}.`))
   }
   if (role !== 'anchor') {
@@ -82,7 +82,7 @@ function checkOne (cert: Certificate, role: Role, out: Findings, at: number): vo
 }
 
 /** Checks of a certificate used to issue the one below it. */
-function checkIssuer (path: Certificate[], index: number, out: Findings): void {
+function checkIssuer(path: Certificate[], index: number, out: Findings): void {
   const cert = path[index]
   const w = who(cert, index === path.length - 1 ? 'anchor' : 'intermediate')
   const bc = cert.basicConstraints
@@ -109,7 +109,7 @@ function checkIssuer (path: Certificate[], index: number, out: Findings): void {
 }
 
 /** Every RFC 5280 check of a candidate path (leaf first, trust anchor last) except the signatures, already checked while building it. */
-export function checkPath (path: Certificate[], input: PathCheckInput): Findings {
+export function checkPath(path: Certificate[], input: PathCheckInput): Findings {
   const out: Findings = { problems: [], warnings: [] }
   const n = path.length
   path.forEach((cert, i) => {
@@ -132,7 +132,7 @@ export function checkPath (path: Certificate[], input: PathCheckInput): Findings
   }
   const leaf = path[0]
   if (input.purposes.length > 0 && leaf.extKeyUsage && !leaf.extKeyUsage.includes(ANY_EKU)) {
-    const missing = input.purposes.filter(p => !leaf.extKeyUsage!.includes(p))
+    const missing = input.purposes.filter((p) => !leaf.extKeyUsage!.includes(p))
     if (missing.length > 0) out.problems.push(problem('purpose', `The certificate may not be used for ${missing.join(', ')} (its extended key usage allows only ${leaf.extKeyUsage.join(', ')}).`))
   }
   checkPolicies(path, input.policy ?? {}, out)

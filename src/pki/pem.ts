@@ -4,13 +4,13 @@ export type PemBlock = { label: string; der: Buffer }
 
 const BEGIN = /-----BEGIN ([A-Z0-9 #]+)-----/g
 
-export function toPem (der: Buffer, label = 'CERTIFICATE'): string {
+export function toPem(der: Buffer, label = 'CERTIFICATE'): string {
   const b64 = der.toString('base64').replace(/.{1,64}/g, '$&\n')
   return `-----BEGIN ${label}-----\n${b64}-----END ${label}-----\n`
 }
 
 /** Strict base64: only the alphabet, whitespace between, correct padding. */
-export function decodeBase64 (text: string, what: string): Buffer {
+export function decodeBase64(text: string, what: string): Buffer {
   const compact = text.replace(/[\s]+/g, '')
   if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
     throw malformed(`The ${what} is not valid base64.`)
@@ -20,12 +20,12 @@ export function decodeBase64 (text: string, what: string): Buffer {
   return out
 }
 
-export function looksLikePem (text: string): boolean {
+export function looksLikePem(text: string): boolean {
   return text.includes('-----BEGIN ')
 }
 
 /** Every armoured block in order. Labels are returned as found; the caller decides what each may be. */
-export function pemBlocks (text: string): { label: string; body: string }[] {
+export function pemBlocks(text: string): { label: string; body: string }[] {
   const blocks: { label: string; body: string }[] = []
   BEGIN.lastIndex = 0
   let m: RegExpExecArray | null
@@ -41,6 +41,6 @@ export function pemBlocks (text: string): { label: string; body: string }[] {
 }
 
 /** PEM headers (Proc-Type etc.) sit before a blank line inside the block. */
-export function pemBody (body: string): string {
+export function pemBody(body: string): string {
   return body.includes(':') ? body.slice(body.search(/\r?\n\r?\n/) + 1) : body
 }

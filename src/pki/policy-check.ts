@@ -3,9 +3,9 @@ import { processPolicies, type PolicyInput } from './policy-tree.ts'
 import { cap, problem, roleOf, who, type PkiProblem } from './problems.ts'
 
 /** RFC 5280 6.1 policy processing of a path given leaf first, trust anchor last (the anchor takes no part). */
-export function checkPolicies (path: Certificate[], input: PolicyInput, out: { problems: PkiProblem[] }): void {
+export function checkPolicies(path: Certificate[], input: PolicyInput, out: { problems: PkiProblem[] }): void {
   const chain = path.slice(0, -1).reverse()
-  const r = processPolicies(chain.map(c => ({ policy: detailsOf(c).policy, selfIssued: c.isSelfIssued })), input)
+  const r = processPolicies(chain.map((c) => ({ policy: detailsOf(c).policy, selfIssued: c.isSelfIssued })), input)
   if (r.ok) return
   const index = path.length - 1 - r.at
   const w = who(path[index], roleOf(index, path.length))

@@ -16,12 +16,12 @@ export type PolicyExtensions = {
   inhibitAnyPolicy?: number
 }
 
-function skipCerts (node: Node, what: string): number {
+function skipCerts(node: Node, what: string): number {
   // SkipCerts is an INTEGER (0..MAX); under an implicit tag it is read as one.
-  return smallInteger({ ...node, tagClass: C.UNIVERSAL, type: T.INTEGER } as Node, what)
+  return smallInteger({ ...node, tagClass: C.UNIVERSAL, type: T.INTEGER }, what)
 }
 
-function certificatePolicies (buf: Buffer, what: string): string[] {
+function certificatePolicies(buf: Buffer, what: string): string[] {
   const list = kids(parseDer(buf), `certificate policies of ${what}`)
   if (list.length === 0) throw malformed(`The ${what} has an empty certificate policies extension.`)
   const seen = new Set<string>()
@@ -37,10 +37,10 @@ function certificatePolicies (buf: Buffer, what: string): string[] {
   return [...seen]
 }
 
-function policyMappings (buf: Buffer, what: string): [string, string][] {
+function policyMappings(buf: Buffer, what: string): [string, string][] {
   const list = kids(parseDer(buf), `policy mappings of ${what}`)
   if (list.length === 0) throw malformed(`The ${what} has an empty policy mappings extension.`)
-  return list.map(m => {
+  return list.map((m) => {
     if (!isUniversal(m, T.SEQUENCE)) throw malformed(`Invalid policy mapping in ${what}.`)
     const [from, to, more] = kids(m, what)
     if (!to || more) throw malformed(`Invalid policy mapping in ${what}.`)
@@ -48,7 +48,7 @@ function policyMappings (buf: Buffer, what: string): [string, string][] {
   })
 }
 
-export function decodePolicyExtensions (exts: Extension[], what: string): PolicyExtensions {
+export function decodePolicyExtensions(exts: Extension[], what: string): PolicyExtensions {
   const out: PolicyExtensions = {}
   for (const e of exts) {
     switch (e.oid) {

@@ -27,15 +27,15 @@ class TooLarge extends Error {}
 class Tree {
   levels: PolicyNode[][]
   count = 1
-  constructor () {
+  constructor() {
     this.levels = [[{ policy: ANY_POLICY, expected: new Set([ANY_POLICY]), parent: null, children: [], alive: true }]]
   }
 
-  get empty (): boolean { return this.levels[0].length === 0 }
+  get empty(): boolean { return this.levels[0].length === 0 }
 
-  at (depth: number): PolicyNode[] { return this.levels[depth] ?? [] }
+  at(depth: number): PolicyNode[] { return this.levels[depth] ?? [] }
 
-  add (parent: PolicyNode, policy: string, expected: Set<string>, depth: number): PolicyNode {
+  add(parent: PolicyNode, policy: string, expected: Set<string>, depth: number): PolicyNode {
     if (++this.count > MAX_NODES) throw new TooLarge()
     const node: PolicyNode = { policy, expected, parent, children: [], alive: true }
     parent.children.push(node)
@@ -44,29 +44,29 @@ class Tree {
     return node
   }
 
-  remove (node: PolicyNode): void {
+  remove(node: PolicyNode): void {
     node.alive = false
     for (const c of node.children) this.remove(c)
-    if (node.parent) node.parent.children = node.parent.children.filter(c => c !== node)
+    if (node.parent) node.parent.children = node.parent.children.filter((c) => c !== node)
   }
 
-  compact (): void {
-    this.levels = this.levels.map(l => l.filter(n => n.alive))
+  compact(): void {
+    this.levels = this.levels.map((l) => l.filter((n) => n.alive))
   }
 
   /** Deletes childless nodes of depth below `depth`, deepest first (6.1.3 (d)(3)). */
-  prune (depth: number): void {
+  prune(depth: number): void {
     for (let d = depth - 1; d >= 0; d--) {
       for (const n of this.at(d)) if (n.alive && n.children.length === 0) this.remove(n)
       this.compact()
     }
   }
 
-  clear (): void { this.levels = [[]] }
+  clear(): void { this.levels = [[]] }
 }
 
 /** RFC 5280 6.1.3 (d): adds the level of certificate i (1-based) from its certificatePolicies. */
-function addLevel (tree: Tree, policies: string[], i: number, n: number, selfIssued: boolean, inhibitAny: number): void {
+function addLevel(tree: Tree, policies: string[], i: number, n: number, selfIssued: boolean, inhibitAny: number): void {
   const parents = tree.at(i - 1)
   // Parents by expected policy, so that a long policy list costs one lookup per policy.
   const byExpected = new Map<string, PolicyNode[]>()
@@ -83,13 +83,13 @@ function addLevel (tree: Tree, policies: string[], i: number, n: number, selfIss
     if (matches.length > 0) {
       for (const node of matches) tree.add(node, p, new Set([p]), i)
     } else {
-      const any = parents.find(node => node.policy === ANY_POLICY)
+      const any = parents.find((node) => node.policy === ANY_POLICY)
       if (any) tree.add(any, p, new Set([p]), i)
     }
   }
   if (policies.includes(ANY_POLICY) && (inhibitAny > 0 || (i < n && selfIssued))) {
     for (const node of parents) {
-      const have = new Set(node.children.map(c => c.policy))
+      const have = new Set(node.children.map((c) => c.policy))
       for (const e of node.expected) if (!have.has(e)) tree.add(node, e, new Set([e]), i)
     }
   }
@@ -97,7 +97,7 @@ function addLevel (tree: Tree, policies: string[], i: number, n: number, selfIss
 }
 
 /** RFC 5280 6.1.4 (b): policy mapping at depth i. */
-function applyMappings (tree: Tree, mappings: [string, string][], i: number, policyMapping: number): void {
+function applyMappings(tree: Tree, mappings: [string, string][], i: number, policyMapping: number): void {
   const byIssuer = new Map<string, Set<string>>()
   for (const [from, to] of mappings) {
     const set = byIssuer.get(from) ?? new Set<string>()
@@ -111,12 +111,12 @@ function applyMappings (tree: Tree, mappings: [string, string][], i: number, pol
     else byPolicy.set(n.policy, [n])
   }
   for (const [from, to] of byIssuer) {
-    const nodes = (byPolicy.get(from) ?? []).filter(n => n.alive)
+    const nodes = (byPolicy.get(from) ?? []).filter((n) => n.alive)
     if (policyMapping > 0) {
       if (nodes.length > 0) {
         for (const n of nodes) n.expected = new Set(to)
       } else {
-        const any = byPolicy.get(ANY_POLICY)?.find(n => n.alive)
+        const any = byPolicy.get(ANY_POLICY)?.find((n) => n.alive)
         if (any?.parent) tree.add(any.parent, from, new Set(to), i)
       }
     } else {
@@ -128,14 +128,14 @@ function applyMappings (tree: Tree, mappings: [string, string][], i: number, pol
 }
 
 /** RFC 5280 6.1.5 (g) (iii): the intersection with a user-initial-policy-set other than {anyPolicy}. */
-function intersect (tree: Tree, initial: Set<string>, n: number): void {
+function intersect(tree: Tree, initial: Set<string>, n: number): void {
   const nodeSet: PolicyNode[] = []
   for (const level of tree.levels) for (const node of level) if (node.alive && node.parent?.policy === ANY_POLICY) nodeSet.push(node)
   for (const node of nodeSet) if (node.policy !== ANY_POLICY && !initial.has(node.policy)) tree.remove(node)
   tree.compact()
-  const anyLeaf = tree.at(n).find(x => x.alive && x.policy === ANY_POLICY)
+  const anyLeaf = tree.at(n).find((x) => x.alive && x.policy === ANY_POLICY)
   if (anyLeaf?.parent) {
-    const present = new Set(nodeSet.filter(x => x.alive).map(x => x.policy))
+    const present = new Set(nodeSet.filter((x) => x.alive).map((x) => x.policy))
     for (const p of initial) if (!present.has(p)) tree.add(anyLeaf.parent, p, new Set([p]), n)
     tree.remove(anyLeaf)
     tree.compact()
@@ -147,7 +147,7 @@ function intersect (tree: Tree, initial: Set<string>, n: number): void {
  * Certificate policy processing of RFC 5280 6.1 over a path of n certificates
  * (the trust anchor excluded), with its three state variables and the valid_policy_tree.
  */
-export function processPolicies (certs: PolicyCert[], input: PolicyInput = {}): PolicyOutcome {
+export function processPolicies(certs: PolicyCert[], input: PolicyInput = {}): PolicyOutcome {
   const n = certs.length
   const tree = new Tree()
   let explicitPolicy = input.initialExplicitPolicy ? 0 : n + 1
@@ -180,7 +180,7 @@ export function processPolicies (certs: PolicyCert[], input: PolicyInput = {}): 
     if (!tree.empty && !initial.has(ANY_POLICY)) intersect(tree, initial, n)
     if (explicitPolicy <= 0 && tree.empty) return { ok: false, reason: 'no_policy', at: n }
     if (tree.empty) return { ok: true, policies: [] }
-    const leaves = tree.at(n).filter(x => x.alive).map(x => x.policy)
+    const leaves = tree.at(n).filter((x) => x.alive).map((x) => x.policy)
     return { ok: true, policies: leaves.includes(ANY_POLICY) ? 'any' : [...new Set(leaves)] }
   } catch (e) {
     if (e instanceof TooLarge) return { ok: false, reason: 'too_large', at: n }

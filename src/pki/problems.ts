@@ -37,11 +37,11 @@ export type PkiProblem = { code: string; message: string }
  *   crl_ignored                A revocation list could not be relied on, but another one of the same CA decided the status.
  */
 
-export function problem (code: string, message: string): PkiProblem {
+export function problem(code: string, message: string): PkiProblem {
   return { code, message }
 }
 
-export function label (cert: Certificate): string {
+export function label(cert: Certificate): string {
   const cn = cert.subject.CN
   const name = Array.isArray(cn) ? cn[0] : cn
   return name ? `CN=${name}` : (cert.subjectDn || '(empty name)')
@@ -49,11 +49,11 @@ export function label (cert: Certificate): string {
 
 export type Role = 'leaf' | 'intermediate' | 'anchor' | 'issuer'
 
-export function roleOf (index: number, length: number): Role {
+export function roleOf(index: number, length: number): Role {
   return index === 0 ? 'leaf' : index === length - 1 ? 'anchor' : 'intermediate'
 }
 
-export function who (cert: Certificate, role: Role): string {
+export function who(cert: Certificate, role: Role): string {
   switch (role) {
     case 'leaf': return `the certificate "${label(cert)}"`
     case 'intermediate': return `the intermediate CA "${label(cert)}"`
@@ -62,9 +62,9 @@ export function who (cert: Certificate, role: Role): string {
   }
 }
 
-export function dedupe (list: PkiProblem[]): PkiProblem[] {
+export function dedupe(list: PkiProblem[]): PkiProblem[] {
   const seen = new Set<string>()
-  return list.filter(p => {
+  return list.filter((p) => {
     const k = p.code + '\u0000' + p.message
     if (seen.has(k)) return false
     seen.add(k)
@@ -72,6 +72,6 @@ export function dedupe (list: PkiProblem[]): PkiProblem[] {
   })
 }
 
-export function cap (s: string): string {
+export function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1)
 }

@@ -6,7 +6,7 @@ import { signatureSpecOf } from './signature.ts'
 const SIGNING_CURVES = new Set(['P-256', 'P-384', 'P-521'])
 
 /** What the service asks of a certificate used to sign documents, apart from its chain. */
-export function checkSigningProfile (cert: Certificate): { problems: PkiProblem[]; warnings: PkiProblem[] } {
+export function checkSigningProfile(cert: Certificate): { problems: PkiProblem[]; warnings: PkiProblem[] } {
   const w = who(cert, 'leaf')
   const problems: PkiProblem[] = []
   const warnings: PkiProblem[] = []

@@ -3,7 +3,7 @@ import { CURVES, KEY_ALGORITHMS } from './oids.ts'
 
 export type KeyDescription = { algorithm: string; size: number; curve?: string }
 
-function bitLength (bytes: Buffer): number {
+function bitLength(bytes: Buffer): number {
   let i = 0
   while (i < bytes.length && bytes[i] === 0) i++
   if (i === bytes.length) return 0
@@ -11,7 +11,7 @@ function bitLength (bytes: Buffer): number {
 }
 
 /** Algorithm, size and curve from a SubjectPublicKeyInfo; an undecodable key gets size 0 (and fails later, at signature checks). */
-export function describeKey (spki: Node): KeyDescription {
+export function describeKey(spki: Node): KeyDescription {
   const [alg, keyBits] = kids(expect(spki, T.SEQUENCE, 'a public key'), 'public key')
   const [algOid, params] = kids(expect(alg, T.SEQUENCE, 'a key algorithm'), 'public key')
   const oid = oidOf(algOid, 'public key')

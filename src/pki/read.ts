@@ -8,11 +8,11 @@ import { pkcs7Certificates } from './pkcs7.ts'
 const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE'])
 const PKCS7_LABELS = new Set(['PKCS7', 'PKCS #7 SIGNED DATA', 'CMS'])
 
-function refusePrivateKey (): never {
+function refusePrivateKey(): never {
   throw new PkiInputError('private_key_material', 'The upload contains a private key. Private keys must never leave their token; nothing was stored.')
 }
 
-function describe (kind: string): string {
+function describe(kind: string): string {
   switch (kind) {
     case 'csr': return 'This is a certificate signing request (CSR), not a certificate.'
     case 'crl': return 'This is a certificate revocation list (CRL), not a certificate.'
@@ -20,7 +20,7 @@ function describe (kind: string): string {
   }
 }
 
-function fromDer (der: Buffer): Certificate[] {
+function fromDer(der: Buffer): Certificate[] {
   const kind = classifyDer(der)
   if (kind === 'private_key') refusePrivateKey()
   if (kind === 'pkcs7') return pkcs7Certificates(der).map(parseCertificate)
@@ -28,7 +28,7 @@ function fromDer (der: Buffer): Certificate[] {
   return [parseCertificate(der)]
 }
 
-function asText (body: Buffer | string): string | null {
+function asText(body: Buffer | string): string | null {
   if (typeof body === 'string') return body
   if (body.length > 0 && body[0] === 0x30) return null
   // Anything else is text: PEM (possibly with openssl's UTF-8 "subject=" lines around it) or bare base64.
@@ -40,17 +40,17 @@ function asText (body: Buffer | string): string | null {
  * DER, a DER PKCS#7 bundle, or bare base64 DER. Refuses the whole upload if any
  * part is a private key, and never skips a block it does not understand.
  */
-export function readCertificates (body: Buffer | string): Certificate[] {
+export function readCertificates(body: Buffer | string): Certificate[] {
   return guarded('upload', () => readCertificatesUnguarded(body))
 }
 
-function readCertificatesUnguarded (body: Buffer | string): Certificate[] {
+function readCertificatesUnguarded(body: Buffer | string): Certificate[] {
   const text = asText(body)
   if (text === null) return fromDer(body as Buffer)
   if (text.trim() === '') throw malformed('The upload is empty.')
   if (!looksLikePem(text)) return fromDer(decodeBase64(text, 'upload'))
   const blocks = pemBlocks(text)
-  if (blocks.some(b => b.label.includes('PRIVATE KEY'))) refusePrivateKey()
+  if (blocks.some((b) => b.label.includes('PRIVATE KEY'))) refusePrivateKey()
   const certs: Certificate[] = []
   for (const block of blocks) {
     if (CERT_LABELS.has(block.label) || PKCS7_LABELS.has(block.label)) {

@@ -10,7 +10,7 @@ const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z')
 // CRLs are long and re-checked on every verification that passes them; remember the answers.
 const crlSignatures = new Map<string, boolean>()
 
-function crlSignedBy (crl: Crl, fingerprint: string, issuer: Certificate): boolean {
+function crlSignedBy(crl: Crl, fingerprint: string, issuer: Certificate): boolean {
   const k = fingerprint + issuer.fingerprintSha256
   let ok = crlSignatures.get(k)
   if (ok === undefined) {
@@ -22,7 +22,7 @@ function crlSignedBy (crl: Crl, fingerprint: string, issuer: Certificate): boole
 }
 
 /** Why a CRL of `issuer` cannot be used to decide a status at `at` (RFC 5280 6.3.3), or null. */
-function whyUnusable (crl: Crl, issuer: Certificate, at: number): string | null {
+function whyUnusable(crl: Crl, issuer: Certificate, at: number): string | null {
   const cd = crlDetailsOf(crl)
   if (!crlSignedBy(crl, cd.fingerprintSha256, issuer)) return 'its signature does not verify under that CA'
   if (issuer.keyUsage && !issuer.keyUsage.includes('cRLSign')) return 'that CA may not sign revocation lists: its key usage lacks cRLSign'
@@ -38,20 +38,20 @@ function whyUnusable (crl: Crl, issuer: Certificate, at: number): string | null 
  * left the status is undetermined, and the path fails. A usable CRL decides even when a
  * newer, unusable one of the same issuer is given.
  */
-export function checkRevocation (path: Certificate[], crls: Crl[], at: number, out: Out): void {
+export function checkRevocation(path: Certificate[], crls: Crl[], at: number, out: Out): void {
   if (crls.length === 0) return
   for (let i = 0; i < path.length - 1; i++) {
     const cert = path[i]
     const issuer = path[i + 1]
     const issuerKey = detailsOf(cert).issuerName.key
-    const mine = crls.filter(c => crlDetailsOf(c).issuerName.key === issuerKey)
+    const mine = crls.filter((c) => crlDetailsOf(c).issuerName.key === issuerKey)
     const w = who(cert, roleOf(i, path.length))
     if (mine.length === 0) {
       if (i === 0) out.problems.push(problem('crl_unusable', `No revocation list of "${label(issuer)}" was given, so the revocation status of ${w} is unknown.`))
       continue
     }
     const reasons: string[] = []
-    const usable = mine.filter(c => {
+    const usable = mine.filter((c) => {
       const why = whyUnusable(c, issuer, at)
       if (why) reasons.push(why)
       return why === null
@@ -62,7 +62,7 @@ export function checkRevocation (path: Certificate[], crls: Crl[], at: number, o
     }
     if (reasons.length > 0) out.warnings.push(problem('crl_ignored', `A revocation list of "${label(issuer)}" was not used (${[...new Set(reasons)].join('; ')}); another one of that CA was.`))
     for (const crl of usable) {
-      const entry = crl.entries.find(e => e.serialNumber === cert.serialNumber)
+      const entry = crl.entries.find((e) => e.serialNumber === cert.serialNumber)
       if (entry) {
         out.problems.push(problem('revoked', `${cap(w)} was revoked by "${label(issuer)}" on ${iso(entry.revokedAt)}${entry.reason ? ` (${entry.reason})` : ''}.`))
         break

@@ -8,7 +8,7 @@ const HASHES: Record<string, string> = {
   '2.16.840.1.101.3.4.2.4': 'sha224',
   '2.16.840.1.101.3.4.2.1': 'sha256',
   '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512'
+  '2.16.840.1.101.3.4.2.3': 'sha512',
 }
 
 /** RSASSA-PSS parameters (RFC 4055 section 3.1) that node:crypto can verify: MGF1 with the message hash, trailer 1. */
@@ -17,13 +17,13 @@ export type PssParams = { hash: string; saltLength: number }
 /** A signature algorithm as written in a certificate or CRL: its OID and, for RSASSA-PSS, its parameters (null: unusable). */
 export type SignatureSpec = { oid: string; pss?: PssParams | null }
 
-function hashOf (alg: Node, what: string): string | null {
+function hashOf(alg: Node, what: string): string | null {
   const [oid] = kids(alg, what)
   return HASHES[oidOf(oid, what)] ?? null
 }
 
 /** Reads RSASSA-PSS-params; null when absent, malformed, or a combination node:crypto cannot check. */
-export function pssParams (params: Node | undefined): PssParams | null {
+export function pssParams(params: Node | undefined): PssParams | null {
   const what = 'RSASSA-PSS parameters'
   try {
     if (!isUniversal(params, T.SEQUENCE)) return null
@@ -49,12 +49,12 @@ export function pssParams (params: Node | undefined): PssParams | null {
   }
 }
 
-export function signatureAlgorithmName (oid: string): string {
+export function signatureAlgorithmName(oid: string): string {
   return SIGNATURE_ALGORITHMS[oid]?.name ?? OTHER_SIGNATURE_NAMES[oid] ?? oid
 }
 
 /** The algorithm to verify with, RSASSA-PSS resolved through its parameters; undefined when unsupported. */
-export function signatureAlgorithm (spec: string | SignatureSpec): SignatureAlgorithm | undefined {
+export function signatureAlgorithm(spec: string | SignatureSpec): SignatureAlgorithm | undefined {
   const s = typeof spec === 'string' ? { oid: spec } : spec
   if (s.oid === RSASSA_PSS) {
     if (!s.pss) return undefined

@@ -7,7 +7,7 @@ export type SignatureCheck = 'ok' | 'bad' | 'unsupported'
 
 const keys = new WeakMap<Certificate, KeyObject | null>()
 
-export function publicKeyOf (cert: Certificate): KeyObject | null {
+export function publicKeyOf(cert: Certificate): KeyObject | null {
   let key = keys.get(cert)
   if (key === undefined) {
     try {
@@ -21,15 +21,15 @@ export function publicKeyOf (cert: Certificate): KeyObject | null {
 }
 
 /** Checks `signature` over `tbs` with the issuer's key, using node:crypto only. */
-export function checkSignature (tbs: Buffer, signature: Buffer, spec: string | SignatureSpec, issuer: Certificate): SignatureCheck {
+export function checkSignature(tbs: Buffer, signature: Buffer, spec: string | SignatureSpec, issuer: Certificate): SignatureCheck {
   const alg = signatureAlgorithm(spec)
   if (!alg) return 'unsupported'
   const key = publicKeyOf(issuer)
   if (!key) return 'bad'
   const type = key.asymmetricKeyType
   // An RSA-PSS key (RFC 4055 1.2) may make PSS signatures only.
-  const fits = (alg.key === 'RSA' && (type === 'rsa' || (type === 'rsa-pss' && !!alg.pss))) ||
-    (alg.key === 'EC' && type === 'ec') || (alg.key === 'Ed25519' && type === 'ed25519')
+  const fits = (alg.key === 'RSA' && (type === 'rsa' || (type === 'rsa-pss' && !!alg.pss)))
+    || (alg.key === 'EC' && type === 'ec') || (alg.key === 'Ed25519' && type === 'ed25519')
   if (!fits) return 'bad'
   try {
     const k = alg.pss ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: alg.pss.saltLength } : key
@@ -40,7 +40,7 @@ export function checkSignature (tbs: Buffer, signature: Buffer, spec: string | S
 }
 
 /** The signature algorithm of a certificate, with its RSASSA-PSS parameters. */
-export function signatureSpecOf (cert: Certificate): SignatureSpec {
+export function signatureSpecOf(cert: Certificate): SignatureSpec {
   return { oid: cert.signatureOid, pss: detailsOf(cert).signaturePss }
 }
 
@@ -49,7 +49,7 @@ export function signatureSpecOf (cert: Certificate): SignatureSpec {
 const LINK_CACHE_LIMIT = 50_000
 const links = new Map<string, SignatureCheck>()
 
-export function checkLink (child: Certificate, issuer: Certificate, spend: () => boolean): SignatureCheck | 'budget' {
+export function checkLink(child: Certificate, issuer: Certificate, spend: () => boolean): SignatureCheck | 'budget' {
   const cacheable = child.basicConstraints?.cA === true
   const k = child.fingerprintSha256 + issuer.fingerprintSha256
   if (cacheable) {

@@ -51,15 +51,15 @@ export const PDF_SUBFILTERS = ['adbe.pkcs7.detached', 'ETSI.CAdES.detached']
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
-function nameKey (der: Buffer): string {
+function nameKey(der: Buffer): string {
   return sha256(der)
 }
 
-function entry (c: Certificate): PathEntry {
+function entry(c: Certificate): PathEntry {
   return { fingerprintSha256: c.fingerprintSha256, subjectDn: c.subjectDn, issuerKey: nameKey(c.issuerDer), serialNumber: c.serialNumber }
 }
 
-function report (v: SignerVerdict, signedSha256: string, coversWholeDocument: boolean, subFilter: string | null): SignatureReport {
+function report(v: SignerVerdict, signedSha256: string, coversWholeDocument: boolean, subFilter: string | null): SignatureReport {
   const path = v.path.length > 1 ? v.path.slice(0, -1) : v.path
   return {
     ok: v.ok,
@@ -76,22 +76,22 @@ function report (v: SignerVerdict, signedSha256: string, coversWholeDocument: bo
     coversWholeDocument,
     signedSha256,
     problems: v.problems,
-    warnings: v.warnings
+    warnings: v.warnings,
   }
 }
 
-function unreadable (p: PkiProblem, signedSha256: string, coversWholeDocument: boolean, subFilter: string | null): SignatureReport {
+function unreadable(p: PkiProblem, signedSha256: string, coversWholeDocument: boolean, subFilter: string | null): SignatureReport {
   return {
     ok: false, signer: null, signerDn: null, signerFingerprint: null, path: [], algorithm: null, subFilter,
     signingTime: null, timeSource: 'none', claimedSigningTime: null, timestampTime: null,
-    coversWholeDocument, signedSha256, problems: [p], warnings: []
+    coversWholeDocument, signedSha256, problems: [p], warnings: [],
   }
 }
 
-function verifyPdf (pdf: Buffer, trust: Trust, now: Date): SignatureReport[] {
+function verifyPdf(pdf: Buffer, trust: Trust, now: Date): SignatureReport[] {
   const found = findPdfSignatures(pdf)
   if (found.length === 0) throw malformed('The PDF carries no signature (no signature dictionary with a /ByteRange).')
-  return found.flatMap(s => {
+  return found.flatMap((s) => {
     if (!s.subFilter || !PDF_SUBFILTERS.includes(s.subFilter)) {
       return [unreadable(problem('unsupported_subfilter', `The signature's format (/SubFilter ${s.subFilter ?? 'missing'}) is not supported; ${PDF_SUBFILTERS.join(' and ')} are.`), sha256(s.signedBytes), s.coversWholeDocument, s.subFilter)]
     }
@@ -99,7 +99,7 @@ function verifyPdf (pdf: Buffer, trust: Trust, now: Date): SignatureReport[] {
       const der = firstElement(s.contents, true)
       return verifyDetachedCms(der, s.signedBytes, { trust, now, claimedTime: s.claimedTime })
         // A SHA-256 signer already hashed the signed bytes: its digest is reused rather than hashing a large file again.
-        .map(v => report(v, v.digestAlgorithm === 'sha256' && v.contentDigest ? v.contentDigest : sha256(s.signedBytes), s.coversWholeDocument, s.subFilter))
+        .map((v) => report(v, v.digestAlgorithm === 'sha256' && v.contentDigest ? v.contentDigest : sha256(s.signedBytes), s.coversWholeDocument, s.subFilter))
     } catch (e) {
       if (!(e instanceof PkiInputError)) throw e
       return [unreadable(problem('malformed', `The signature cannot be read: ${e.message}`), sha256(s.signedBytes), s.coversWholeDocument, s.subFilter)]
@@ -113,7 +113,7 @@ function verifyPdf (pdf: Buffer, trust: Trust, now: Date): SignatureReport[] {
  * and CRLs come in, verdicts go out. Throws PkiInputError (malformed) when the input is not a
  * signed document at all.
  */
-export function verifySignedDocument (input: DocumentInput, trust: Trust, now: Date): DocumentReport {
+export function verifySignedDocument(input: DocumentInput, trust: Trust, now: Date): DocumentReport {
   if (input.kind === 'pdf') {
     if (!isPdf(input.bytes)) throw malformed('The body is not a PDF (no %PDF- header).')
     return { kind: 'pdf', sha256: sha256(input.bytes), size: input.bytes.length, pageCount: pdfPageCount(input.bytes), signatures: verifyPdf(input.bytes, trust, now) }
@@ -121,9 +121,9 @@ export function verifySignedDocument (input: DocumentInput, trust: Trust, now: D
   if (input.kind === 'attached') {
     const { content, verdicts } = verifyAttachedCms(cmsDer(input.bytes), { trust, now })
     const h = sha256(content)
-    return { kind: 'attached', sha256: h, size: content.length, pageCount: isPdf(content) ? pdfPageCount(content) : null, signatures: verdicts.map(v => report(v, h, true, null)) }
+    return { kind: 'attached', sha256: h, size: content.length, pageCount: isPdf(content) ? pdfPageCount(content) : null, signatures: verdicts.map((v) => report(v, h, true, null)) }
   }
   const h = sha256(input.document)
   const verdicts = verifyDetachedCms(cmsDer(input.signature), input.document, { trust, now })
-  return { kind: 'detached', sha256: h, size: input.document.length, pageCount: isPdf(input.document) ? pdfPageCount(input.document) : null, signatures: verdicts.map(v => report(v, h, true, null)) }
+  return { kind: 'detached', sha256: h, size: input.document.length, pageCount: isPdf(input.document) ? pdfPageCount(input.document) : null, signatures: verdicts.map((v) => report(v, h, true, null)) }
 }

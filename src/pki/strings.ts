@@ -5,7 +5,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 export const STRING_TYPES = new Set<number>([
   T.UTF8, T.PRINTABLESTRING, 20 /* TeletexString */, T.IA5STRING, T.BMPSTRING, 28 /* UniversalString */,
-  26 /* VisibleString */, 18 /* NumericString */
+  26 /* VisibleString */, 18, /* NumericString */
 ])
 
 /**
@@ -13,7 +13,7 @@ export const STRING_TYPES = new Set<number>([
  * node-forge hands BMPString over already decoded (UTF-16 code units) and every
  * other type as raw bytes in a binary string.
  */
-export function decodeString (node: Node, what: string): string {
+export function decodeString(node: Node, what: string): string {
   const raw = node.value as string
   let text: string
   switch (node.type as number) {
@@ -48,7 +48,7 @@ export function decodeString (node: Node, what: string): string {
 }
 
 /** Text of an attribute value; non-string values get the RFC 4514 "#hex" form. */
-export function attributeText (node: Node, what: string): { value: string; isString: boolean } {
+export function attributeText(node: Node, what: string): { value: string; isString: boolean } {
   if (node.tagClass === 0 && STRING_TYPES.has(node.type) && !node.constructed) {
     return { value: decodeString(node, what), isString: true }
   }

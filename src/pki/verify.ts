@@ -54,7 +54,7 @@ type Search = {
   budget?: VerifyBudget
 }
 
-function index (opts: VerifyOptions): { byName: Map<string, Candidate[]>; anchors: Set<string> } {
+function index(opts: VerifyOptions): { byName: Map<string, Candidate[]>; anchors: Set<string> } {
   const byName = new Map<string, Candidate[]>()
   const anchors = new Set<string>()
   const seen = new Set<string>()
@@ -72,23 +72,23 @@ function index (opts: VerifyOptions): { byName: Map<string, Candidate[]>; anchor
   return { byName, anchors }
 }
 
-function record (s: Search, path: Certificate[], findings: Findings, rank: number): void {
+function record(s: Search, path: Certificate[], findings: Findings, rank: number): void {
   const b = s.best
-  const better = !b || rank > b.rank ||
-    (rank === b.rank && (findings.problems.length < b.findings.problems.length ||
-      (findings.problems.length === b.findings.problems.length && path.length > b.path.length)))
+  const better = !b || rank > b.rank
+    || (rank === b.rank && (findings.problems.length < b.findings.problems.length
+      || (findings.problems.length === b.findings.problems.length && path.length > b.path.length)))
   if (better) s.best = { path, findings, rank }
 }
 
 /** Issuer candidates, those whose key identifier matches first, then trust anchors first. */
-function candidatesFor (s: Search, cert: Certificate): Candidate[] {
+function candidatesFor(s: Search, cert: Certificate): Candidate[] {
   const list = s.byName.get(detailsOf(cert).issuerName.key) ?? []
   const aki = cert.authorityKeyId
   const score = (c: Candidate) => (aki && c.cert.subjectKeyId === aki ? 0 : aki && c.cert.subjectKeyId ? 2 : 1) * 2 + (c.anchor ? 0 : 1)
   return [...list].sort((a, b) => score(a) - score(b))
 }
 
-function countIntermediates (path: Certificate[]): number {
+function countIntermediates(path: Certificate[]): number {
   let n = 0
   for (let i = 1; i < path.length; i++) if (!path[i].isSelfIssued) n++
   return n
@@ -96,7 +96,7 @@ function countIntermediates (path: Certificate[]): number {
 
 type Found = { path: Certificate[]; findings: Findings }
 
-function extend (s: Search, path: Certificate[]): Found | null {
+function extend(s: Search, path: Certificate[]): Found | null {
   const cur = path[path.length - 1]
   if (++s.expansions > MAX_EXPANSIONS || (s.budget && --s.budget.expansions < 0)) { s.exhausted = true; return null }
   const candidates = candidatesFor(s, cur)
@@ -105,12 +105,12 @@ function extend (s: Search, path: Certificate[]): Found | null {
     const issuer = cur.issuerDn || '(empty name)'
     record(s, path, {
       problems: [problem('untrusted_issuer', `No trust anchor could be reached: ${who(cur, role)} was issued by "${issuer}", which is neither a trust anchor nor a known intermediate CA.`)],
-      warnings: []
+      warnings: [],
     }, 0)
   }
   for (const cand of candidates) {
     if (s.exhausted) return null
-    if (path.some(p => p.fingerprintSha256 === cand.cert.fingerprintSha256)) continue
+    if (path.some((p) => p.fingerprintSha256 === cand.cert.fingerprintSha256)) continue
     const next = [...path, cand.cert]
     if (!cand.anchor && (countIntermediates(next) > s.maxDepth || next.length >= MAX_PATH_LENGTH)) {
       record(s, next, { problems: [problem('depth_exceeded', `The chain would need more than ${s.maxDepth} intermediate CA certificates.`)], warnings: [] }, 1)
@@ -143,7 +143,7 @@ function extend (s: Search, path: Certificate[]): Found | null {
  * issuer whose name matches, and accepts the first path that passes every check.
  * Bounded in depth and in signature checks, so hostile input cannot make it spin.
  */
-export function verifyCertificate (leaf: Certificate, opts: VerifyOptions): VerifyResult {
+export function verifyCertificate(leaf: Certificate, opts: VerifyOptions): VerifyResult {
   if (!(opts.at instanceof Date) || Number.isNaN(opts.at.getTime())) {
     return { ok: false, path: [leaf], problems: [problem('malformed', 'The validation time is not a valid date.')], warnings: [] }
   }
@@ -153,19 +153,19 @@ export function verifyCertificate (leaf: Certificate, opts: VerifyOptions): Veri
     initialPolicySet: opts.policies ?? [],
     initialExplicitPolicy: opts.explicitPolicy === true,
     initialPolicyMappingInhibit: opts.inhibitPolicyMapping === true,
-    initialAnyPolicyInhibit: opts.inhibitAnyPolicy === true
+    initialAnyPolicyInhibit: opts.inhibitAnyPolicy === true,
   }
   const input = { at, crls: opts.crls ?? [], purposes: opts.purposes ?? [], policy }
   const s: Search = {
     byName,
     anchors,
     maxDepth: opts.maxDepth ?? DEFAULT_MAX_DEPTH,
-    check: path => checkPath(path, input),
+    check: (path) => checkPath(path, input),
     signatures: 0,
     expansions: 0,
     exhausted: false,
     best: null,
-    budget: opts.budget
+    budget: opts.budget,
   }
   let found: Found | null = null
   if (anchors.has(leaf.fingerprintSha256)) {

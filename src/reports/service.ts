@@ -91,8 +91,10 @@ export async function ministryReport(db: Tx, options: { year: number; parent?: s
     .map(([code, t]) => ({ code, name: code, total: t.total, covered: t.covered, percent: percentOf(t.covered, t.total) }))
   const groupBy: GroupBy = area.code === null ? 'province' : coverage.byDistrict.length ? 'district' : 'type'
   const districts = joinGroups(coverage.byDistrict, coverage.byDistrict.length ? savings.byDistrict : [])
-  const groups = groupBy === 'province' ? joinGroups(coverage.byProvince ?? [], savings.byProvince)
-    : groupBy === 'district' ? districts
+  const groups = groupBy === 'province'
+    ? joinGroups(coverage.byProvince ?? [], savings.byProvince)
+    : groupBy === 'district'
+      ? districts
       : joinGroups(typeCoverage, savings.byType)
 
   return {

@@ -78,8 +78,8 @@ export async function notInForce(db: Tx, code: string, day: string): Promise<nev
     const successors = await successorsOfVersion(db, unit)
     const shown = successors.slice(0, 12).map((s) => `${s.code} ${s.name}`).join(', ')
     const more = successors.length > 12 ? ` and ${successors.length - 12} more` : ''
-    throw notFound(`${unit.name} (${code}) was last in force on ${unit.validTo}` +
-      (successors.length ? `; its successors: ${shown}${more}.` : '; no successor is recorded.'), { successors })
+    throw notFound(`${unit.name} (${code}) was last in force on ${unit.validTo}`
+      + (successors.length ? `; its successors: ${shown}${more}.` : '; no successor is recorded.'), { successors })
   }
   throw notFound(`${unit.name} (${code}) was not yet in force on ${day}; it begins on ${unit.validFrom}.`)
 }

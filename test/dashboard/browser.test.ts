@@ -325,5 +325,4 @@ if (!fs.existsSync(CHROMIUM)) {
     t.same(w.failed, [], 'no failed request (a batch answers 200 with each file\'s own status)')
     t.same(w.errors, [], 'no console error')
   })
-
 }

@@ -7,7 +7,7 @@ import { thisMonthVn } from '../../src/lib/dates.ts'
 const kit = signingKit(tanHaDucLinh(), 'Http')
 const chain = kit.ca.pem
 
-function multipart (fields: [string, Buffer, string][]) {
+function multipart(fields: [string, Buffer, string][]) {
   const boundary = '----kyso' + Math.random().toString(16).slice(2)
   const parts = fields.map(([name, data, type]) => Buffer.concat([
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${name}.bin"\r\nContent-Type: ${type}\r\n\r\n`), data, Buffer.from('\r\n'),
@@ -119,4 +119,3 @@ t.test('bounded: body limit and signatures per file', async (t) => {
   t.equal(res.statusCode, 413)
   t.equal(res.json().code, 'payload_too_large')
 })
-

@@ -45,6 +45,6 @@ t.test('savings and the report show declared and verified documents side by side
   const html = (await app.inject({ method: 'GET', url: `/v1/reports/ministry?year=${year}&parent=60&format=html` })).body
   t.match(html, /đã được Kyso kiểm tra: <strong>2<\/strong>, từ 1 đơn vị cấp xã/)
 
-  const bad = await app.inject({ method: 'GET', url: `/v1/savings?basis=guessed` })
+  const bad = await app.inject({ method: 'GET', url: '/v1/savings?basis=guessed' })
   t.equal(bad.statusCode, 400)
 })

@@ -27,8 +27,8 @@ t.test('fuzzing the CSV imports: refused as a whole, nothing stored', async (t) 
   }
   const refused = async (url: string, body: Buffer | string, what: string): Promise<boolean> => {
     const { res, ms } = await send(url, body, what)
-    const ok = res.statusCode >= 400 && res.statusCode < 500 &&
-      res.headers['content-type'] === 'application/problem+json; charset=utf-8' && typeof res.json().code === 'string'
+    const ok = res.statusCode >= 400 && res.statusCode < 500
+      && res.headers['content-type'] === 'application/problem+json; charset=utf-8' && typeof res.json().code === 'string'
     if (!ok) t.fail(`${what} → ${url} (${body.length} bytes): ${res.statusCode} in ${ms.toFixed(0)} ms: ${res.body.slice(0, 300)}`)
     return ok
   }

@@ -73,10 +73,10 @@ function cases(doc: { paths: Record<string, Record<string, Operation>>; componen
       const pathValues = Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name, sample(p.name)]))
       // Required query parameters get a plausible value, so that fuzzing another one reaches the handler.
       const baseQuery = Object.fromEntries(params.filter((p) => p.in === 'query' && (p as { required?: boolean }).required).map((p) => [p.name, p.name === 'year' ? '2017' : '1']))
-      const json = resolve(doc as never, op.requestBody?.content['application/json']?.schema)
+      const json = resolve(doc, op.requestBody?.content['application/json']?.schema)
       const baseBody: Record<string, unknown> = {}
       for (const [name, s] of Object.entries(json?.properties ?? {})) {
-        const r = resolve(doc as never, s)
+        const r = resolve(doc, s)
         baseBody[name] = r?.type === 'array' ? [] : r?.enum ? (r.enum as unknown[])[0] : 'x'
       }
       const withBody = (body: unknown): Pick<Case, 'headers' | 'payload'> => json

@@ -167,7 +167,7 @@ t.test('fuzzing the uploads: every answer is a 4xx problem+json and nothing is s
       block('CERTIFICATE REQUEST', b64), block('PUBLIC KEY', b64), block('FOO BAR', b64),
       block('CERTIFICATE', `${b64.slice(0, 100)}!!${b64.slice(102)}`), block('CERTIFICATE', b64.replace(/=+$/, '')),
       block('CERTIFICATE', `${b64}====`), block('CERTIFICATE', b64.slice(0, b64.length - 7)), block('CERTIFICATE', ''),
-      `-----BEGIN CERTIFICATE-----\n${b64}\n`, `-----END CERTIFICATE-----\n`, `-----BEGIN CERTIFICATE-----\nProc-Type: 4,ENCRYPTED\n\n${b64}\n-----END CERTIFICATE-----\n`,
+      `-----BEGIN CERTIFICATE-----\n${b64}\n`, '-----END CERTIFICATE-----\n', `-----BEGIN CERTIFICATE-----\nProc-Type: 4,ENCRYPTED\n\n${b64}\n-----END CERTIFICATE-----\n`,
       'subject=CN=Ủy ban\n', '\uFEFF', '\r\n', '-----BEGIN \u0000-----\n', '-----BEGIN CERTIFICATE----------END CERTIFICATE-----',
     )
     const pem = fc.array(pieces, { minLength: 1, maxLength: 6 }).map((parts) => parts.join(''))

@@ -112,7 +112,7 @@ t.test('SIGTERM finishes the requests in flight, closes the database and exits 0
   t.equal(code, 0, 'the process exits 0')
   t.comment(`shutdown: exited ${(performance.now() - signalledAt).toFixed(0)} ms after SIGTERM, both requests completed`)
   const out = server.output()
-  const after = [...out.matchAll(/"msg":"request completed"/g)].filter((m) => m.index! > out.indexOf('shutting down')).length
+  const after = [...out.matchAll(/"msg":"request completed"/g)].filter((m) => m.index > out.indexOf('shutting down')).length
   t.comment(`shutdown: ${after} of the 2 requests completed after the server logged the start of its shutdown`)
   t.notOk(fs.existsSync(path.join(dir, 'kyso.lock')), 'the database was closed (its lock released)')
 

@@ -70,7 +70,7 @@ const VERDICTS: Record<string, [boolean, boolean]> = {
   'policy:mapping': [true, true],
   'policy:inhibit-any': [false, false],
   'policy:user-mismatch': [false, false],
-  'policy:user-match': [true, true]
+  'policy:user-match': [true, true],
 }
 
 /** The RFC 5280 sections each rejecting or disagreeing value rests on. */
@@ -82,13 +82,13 @@ export const SECTIONS: Record<string, string> = {
   'validity:expired': '6.1.3 (a)(2)', 'validity:not-yet': '6.1.3 (a)(2)', 'crl:revoked': '6.3.3', 'crl:v1-revoked': '5, 6.3.3',
   'crl:v1-good': '5 (version 1 CRLs)', 'crl:stale': '6.3.3 (a)(2)', 'crl:bad-sig': '6.3.3 (g)', 'crl:no-crlsign': '6.3.3 (f), 4.2.1.3',
   'crl:serial-sign': '4.1.2.2, 5.1.2.6', 'crl:pss-revoked': 'RFC 4055, 6.3.3', 'policy:require-explicit-missing': '6.1.4 (i), 6.1.3 (f)',
-  'policy:mapping': '6.1.4 (b)', 'policy:inhibit-any': '6.1.4 (j), 6.1.3 (d)(2)', 'policy:user-mismatch': '6.1.5 (g)', 'policy:user-match': '6.1.5 (g)'
+  'policy:mapping': '6.1.4 (b)', 'policy:inhibit-any': '6.1.4 (j), 6.1.3 (d)(2)', 'policy:user-mismatch': '6.1.5 (g)', 'policy:user-match': '6.1.5 (g)',
 }
 
 export const CLASSES = ['key', 'sig', 'hash', 'constraint', 'name', 'validity', 'crl', 'policy'] as const
 
 /** Makes the variation consistent: PSS needs RSA issuers; a PSS-signed CRL needs an RSA CA. */
-export function normalise (v: Variation): Variation {
+export function normalise(v: Variation): Variation {
   const out = { ...v }
   const rsaIssuers = out.key === 'rsa' || out.key === 'rsa-pss-leaf'
   if (!rsaIssuers) {
@@ -98,7 +98,7 @@ export function normalise (v: Variation): Variation {
   return out
 }
 
-export function expected (v: Variation): { rfc: boolean; openssl: boolean; disagreements: string[] } {
+export function expected(v: Variation): { rfc: boolean; openssl: boolean; disagreements: string[] } {
   let rfc = true
   let openssl = true
   const disagreements: string[] = []
@@ -121,7 +121,7 @@ type Keys = { ec: string; ec384: string; rsa: string[]; rsaPss: string }
 const run = (args: string[], cwd: string) => execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
 
 /** Keys are the slow part: made once per directory and reused by every case. */
-export function makeKeys (dir: string): Keys {
+export function makeKeys(dir: string): Keys {
   const f = (n: string) => path.join(dir, n)
   if (!fs.existsSync(f('ec.key'))) {
     run(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', f('ec.key')], dir)
@@ -129,7 +129,7 @@ export function makeKeys (dir: string): Keys {
     for (const i of [0, 1, 2]) run(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', f(`rsa${i}.key`)], dir)
     run(['genpkey', '-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', f('pss.key')], dir)
   }
-  return { ec: f('ec.key'), ec384: f('ec384.key'), rsa: [0, 1, 2].map(i => f(`rsa${i}.key`)), rsaPss: f('pss.key') }
+  return { ec: f('ec.key'), ec384: f('ec384.key'), rsa: [0, 1, 2].map((i) => f(`rsa${i}.key`)), rsaPss: f('pss.key') }
 }
 
 export type Built = {
@@ -144,7 +144,7 @@ export type Built = {
   explicitPolicy: boolean
 }
 
-function keysFor (v: Variation, k: Keys): { root: string; ica: string; leaf: string } {
+function keysFor(v: Variation, k: Keys): { root: string; ica: string; leaf: string } {
   switch (v.key) {
     case 'ec': return { root: k.ec384, ica: k.ec, leaf: k.ec }
     case 'rsa': return { root: k.rsa[0], ica: k.rsa[1], leaf: k.rsa[2] }
@@ -153,7 +153,7 @@ function keysFor (v: Variation, k: Keys): { root: string; ica: string; leaf: str
   }
 }
 
-function sections (v: Variation): string {
+function sections(v: Variation): string {
   const c = v.constraint
   const ica = [
     c === 'ica-not-ca' ? 'basicConstraints = critical,CA:false' : 'basicConstraints = critical,CA:true',
@@ -164,7 +164,7 @@ function sections (v: Variation): string {
     ...(v.policy === 'same' || v.policy === 'user-mismatch' || v.policy === 'user-match' || v.policy === 'mapping' ? [`certificatePolicies = ${P1}`] : []),
     ...(v.policy === 'require-explicit-missing' ? [`certificatePolicies = ${P1}`, 'policyConstraints = critical,requireExplicitPolicy:0'] : []),
     ...(v.policy === 'mapping' ? [`policyMappings = critical,${P1}:${P2}`] : []),
-    ...(v.policy === 'inhibit-any' ? ['certificatePolicies = 2.5.29.32.0', 'inhibitAnyPolicy = critical,0'] : [])
+    ...(v.policy === 'inhibit-any' ? ['certificatePolicies = 2.5.29.32.0', 'inhibitAnyPolicy = critical,0'] : []),
   ]
   const leafPolicy = v.policy === 'mapping' ? P2 : v.policy === 'inhibit-any' ? '2.5.29.32.0' : P1
   const leaf = [
@@ -175,7 +175,7 @@ function sections (v: Variation): string {
     ...(c === 'unknown-critical' ? ['1.3.6.1.4.1.55555.9 = critical,ASN1:NULL'] : []),
     ...(c === 'huge-oid-ext' ? [`${HUGE_OID} = ASN1:UTF8String:x`] : []),
     ...(c === 'huge-oid-eku' ? [`extendedKeyUsage = clientAuth,${HUGE_OID}`] : []),
-    ...(v.policy !== 'none' && v.policy !== 'require-explicit-missing' ? [`certificatePolicies = ${leafPolicy}`] : [])
+    ...(v.policy !== 'none' && v.policy !== 'require-explicit-missing' ? [`certificatePolicies = ${leafPolicy}`] : []),
   ]
   return [
     'oid_section = oids', '[req]', 'distinguished_name = dn', 'string_mask = utf8only', '[dn]',
@@ -185,11 +185,11 @@ function sections (v: Variation): string {
     '[ca]', 'default_ca = ca_default', '[ca_default]', 'database = index.txt', `default_md = ${v.hash}`, 'default_crl_days = 30',
     ...(v.crl.startsWith('v1') ? [] : ['crlnumber = crlnumber', 'crl_extensions = crl_ext']),
     '[crl_ext]', 'authorityKeyIdentifier = keyid',
-    '[oids]', `hugeAttr = ${HUGE_OID}`
+    '[oids]', `hugeAttr = ${HUGE_OID}`,
   ].join('\n') + '\n'
 }
 
-function subjects (v: Variation): { ica: string; icaAsIssuer: string; leaf: string } {
+function subjects(v: Variation): { ica: string; icaAsIssuer: string; leaf: string } {
   const leaf = v.constraint === 'huge-oid-name' ? '/O=Xã Tân Hà/CN=Leaf/hugeAttr=extra' : '/O=Xã Tân Hà/CN=Leaf'
   switch (v.name) {
     case 'plain': return { ica: '/O=Ban Cơ yếu/CN=Issuing CA', icaAsIssuer: '/O=Ban Cơ yếu/CN=Issuing CA', leaf }
@@ -204,7 +204,7 @@ const ymd = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z
 let counter = 0
 
 /** Builds one case in a fresh folder under `base`, with keys from `keys`. */
-export function build (base: string, keys: Keys, input: Variation): Built {
+export function build(base: string, keys: Keys, input: Variation): Built {
   const v = normalise(input)
   const dir = fs.mkdtempSync(path.join(base, 'case-'))
   const k = keysFor(v, keys)
@@ -227,9 +227,12 @@ export function build (base: string, keys: Keys, input: Variation): Built {
 
   const now = Date.now()
   const notAfter = new Date(execFileSync('openssl', ['x509', '-in', f('leaf.pem'), '-noout', '-enddate']).toString().trim().replace('notAfter=', ''))
-  const at = v.validity === 'expired' ? new Date(notAfter.getTime() + 86400_000)
-    : v.validity === 'at-notafter' ? notAfter
-      : v.validity === 'not-yet' ? new Date(now - 86400_000)
+  const at = v.validity === 'expired'
+    ? new Date(notAfter.getTime() + 86400_000)
+    : v.validity === 'at-notafter'
+      ? notAfter
+      : v.validity === 'not-yet'
+        ? new Date(now - 86400_000)
         : new Date(Math.floor(now / 1000) * 1000 + 86400_000)
 
   const crls: string[] = []
@@ -255,18 +258,18 @@ export function build (base: string, keys: Keys, input: Variation): Built {
 }
 
 /** `openssl verify -x509_strict`, with -policy_check (RFC 5280 6.1 processing) and -crl_check when CRLs are given. */
-export function opensslVerify (b: Built): { ok: boolean; output: string } {
+export function opensslVerify(b: Built): { ok: boolean; output: string } {
   const args = ['verify', '-x509_strict', '-policy_check', '-attime', String(Math.floor(b.at.getTime() / 1000)), '-CAfile', b.root, '-untrusted', b.ica]
   for (const p of b.policies) args.push('-policy', p)
   if (b.explicitPolicy) args.push('-explicit_policy')
-  if (b.crls.length) args.push('-crl_check', ...b.crls.flatMap(c => ['-CRLfile', c]))
+  if (b.crls.length) args.push('-crl_check', ...b.crls.flatMap((c) => ['-CRLfile', c]))
   args.push(b.leaf)
   const r = spawnSync('openssl', args, { encoding: 'utf8' })
   return { ok: r.status === 0, output: (r.stdout + r.stderr).trim() }
 }
 
 /** One JSON line for `kyso verify --jsonl` (profile rfc5280). */
-export function kysoLine (b: Built, id: string): string {
+export function kysoLine(b: Built, id: string): string {
   const read = (p: string) => fs.readFileSync(p, 'utf8')
   return JSON.stringify({
     id,
@@ -277,10 +280,10 @@ export function kysoLine (b: Built, id: string): string {
     crls: b.crls.map(read),
     profile: 'rfc5280',
     ...(b.policies.length ? { policies: b.policies } : {}),
-    ...(b.explicitPolicy ? { explicitPolicy: true } : {})
+    ...(b.explicitPolicy ? { explicitPolicy: true } : {}),
   })
 }
 
-export function tempBase (): string {
+export function tempBase(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-chains-'))
 }

@@ -13,8 +13,8 @@ export async function startServer(env: Record<string, string>, timeoutMs = 180_0
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
-  child.stdout!.on('data', (d) => { out += d })
-  child.stderr!.on('data', (d) => { out += d })
+  child.stdout.on('data', (d) => { out += d })
+  child.stderr.on('data', (d) => { out += d })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${out}`)), timeoutMs)
@@ -22,7 +22,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 180_0
       const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
       if (m) { clearTimeout(timer); resolve(m[1]) }
     }
-    child.stdout!.on('data', look)
+    child.stdout.on('data', look)
     void exited.then((code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${out}`)) })
   })
   return { child, url, output: () => out, exited }
@@ -34,8 +34,8 @@ export async function failedStart(env: Record<string, string>): Promise<{ code: 
     cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
-  child.stdout!.on('data', (d) => { out += d })
-  child.stderr!.on('data', (d) => { out += d })
+  child.stdout.on('data', (d) => { out += d })
+  child.stderr.on('data', (d) => { out += d })
   const timer = setTimeout(() => child.kill('SIGKILL'), 180_000)
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))
   clearTimeout(timer)

@@ -18,13 +18,13 @@ export type Kit = Hierarchy & { rsa: Signer; ec: Signer; head: Signer; tsa: Sign
 
 const YEAR = 365 * 24 * 3600 * 1000
 
-function tmp<T> (fn: (dir: string) => T): T {
+function tmp<T>(fn: (dir: string) => T): T {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-sig-'))
   try { return fn(dir) } finally { fs.rmSync(dir, { recursive: true, force: true }) }
 }
 
 /** A hierarchy with an organisation signer (RSA), an EC signer, a head-of-committee signer and a TSA under its own root. */
-export function signingKit (subject: [string, string, any?][], name = 'Docs'): Kit {
+export function signingKit(subject: [string, string, any?][], name = 'Docs'): Kit {
   const h = hierarchy(name)
   const issue = (subj: [string, string, any?][], spec: Parameters<typeof generateKey>[0], extra: object = {}): Signer => {
     const key = generateKey(spec)
@@ -61,7 +61,7 @@ export function signingKit (subject: [string, string, any?][], name = 'Docs'): K
 export type CmsOptions = { attached?: boolean; pss?: boolean; noAttributes?: boolean; cades?: boolean; chain?: string; md?: string }
 
 /** `openssl cms -sign` over `content`: DER, detached unless `attached`. */
-export function cmsSign (content: Buffer, signer: Signer, o: CmsOptions = {}): Buffer {
+export function cmsSign(content: Buffer, signer: Signer, o: CmsOptions = {}): Buffer {
   return tmp((dir) => {
     const f = (n: string, data?: string | Buffer) => { const p = path.join(dir, n); if (data !== undefined) fs.writeFileSync(p, data); return p }
     const args = ['cms', '-sign', '-binary', '-in', f('in', content), '-signer', f('cert.pem', signer.pem), '-inkey', f('key.pem', signer.keyPem),
@@ -77,7 +77,7 @@ export function cmsSign (content: Buffer, signer: Signer, o: CmsOptions = {}): B
 }
 
 /** `openssl cms -verify` with the root trusted and `chain` known (openssl 3.0's cms takes no untrusted chain, so it joins the CA file); true when it says "Verification successful". */
-export function opensslVerify (cms: Buffer, content: Buffer | null, rootPem: string, chain = ''): boolean {
+export function opensslVerify(cms: Buffer, content: Buffer | null, rootPem: string, chain = ''): boolean {
   return tmp((dir) => {
     const f = (n: string, data: string | Buffer) => { const p = path.join(dir, n); fs.writeFileSync(p, data); return p }
     const args = ['cms', '-verify', '-binary', '-inform', 'DER', '-in', f('cms', cms), '-CAfile', f('root.pem', rootPem + chain), '-purpose', 'any', '-out', path.join(dir, 'out')]
@@ -87,7 +87,7 @@ export function opensslVerify (cms: Buffer, content: Buffer | null, rootPem: str
 }
 
 /** An RFC 3161 timestamp token (DER) from `openssl ts -reply` over `data`. */
-export function timestampToken (data: Buffer, tsa: Signer): Buffer {
+export function timestampToken(data: Buffer, tsa: Signer): Buffer {
   return tmp((dir) => {
     const f = (n: string, d?: string | Buffer) => { const p = path.join(dir, n); if (d !== undefined) fs.writeFileSync(p, d); return p }
     f('serial', '01\n')
@@ -99,7 +99,7 @@ export function timestampToken (data: Buffer, tsa: Signer): Buffer {
 }
 
 /** Adds a signature timestamp (unsigned attribute) to the first signer of a CMS, stamped by `tsa`. */
-export function addTimestamp (cms: Buffer, tsa: Signer, token?: Buffer): Buffer {
+export function addTimestamp(cms: Buffer, tsa: Signer, token?: Buffer): Buffer {
   const sig = parseSignedData(cms).signers[0].signature
   const tok = token ?? timestampToken(sig, tsa)
   const a = forge.asn1
@@ -120,7 +120,7 @@ export function addTimestamp (cms: Buffer, tsa: Signer, token?: Buffer): Buffer 
 // PDF
 
 /** A small valid PDF (one page of text; `fill` adds an uncompressed stream to reach a size). */
-export function basePdf (o: { text?: string; fill?: number } = {}): Buffer {
+export function basePdf(o: { text?: string; fill?: number } = {}): Buffer {
   const stream = `BT /F1 12 Tf 72 720 Td (${o.text ?? 'UBND xa Tan Ha - Cong van so 12'}) Tj ET\n` + (o.fill ? `%${'x'.repeat(o.fill)}\n` : '')
   const objs = [
     '<</Type /Catalog /Pages 2 0 R>>',
@@ -141,7 +141,7 @@ export function basePdf (o: { text?: string; fill?: number } = {}): Buffer {
 type Update = { objects: [number, string][]; trailerExtra?: string }
 
 /** Appends an incremental update (objects, xref section, trailer pointing back to the previous one). */
-function appendUpdate (pdf: Buffer, u: Update): Buffer {
+function appendUpdate(pdf: Buffer, u: Update): Buffer {
   const text = pdf.toString('latin1')
   const prev = Number([...text.matchAll(/startxref\s+(\d+)/g)].pop()![1])
   const size = Number([...text.matchAll(/\/Size (\d+)/g)].pop()![1])
@@ -159,7 +159,7 @@ function appendUpdate (pdf: Buffer, u: Update): Buffer {
 export type PdfSignOptions = CmsOptions & { subFilter?: 'adbe.pkcs7.detached' | 'ETSI.CAdES.detached' | string; timestamp?: Signer; when?: string; placeholder?: number }
 
 /** Signs a PDF in an incremental update, the way signing software does: a signature field, a placeholder, the ranges around it. */
-export function signPdf (pdf: Buffer, signer: Signer, o: PdfSignOptions = {}): Buffer {
+export function signPdf(pdf: Buffer, signer: Signer, o: PdfSignOptions = {}): Buffer {
   const text = pdf.toString('latin1')
   const size = Number([...text.matchAll(/\/Size (\d+)/g)].pop()![1])
   const widgets = [...text.matchAll(/(\d+) 0 obj\n<<\/Type \/Annot \/Subtype \/Widget/g)].map((m) => Number(m[1]))
@@ -169,7 +169,7 @@ export function signPdf (pdf: Buffer, signer: Signer, o: PdfSignOptions = {}): B
   const hexLen = (o.placeholder ?? 12_000) * 2
   const placeholderRange = '[0 0000000000 0000000000 0000000000]'
   const sub = o.subFilter ?? 'adbe.pkcs7.detached'
-  let out = appendUpdate(pdf, {
+  const out = appendUpdate(pdf, {
     objects: [
       [1, `<</Type /Catalog /Pages 2 0 R /AcroForm <</Fields [${fields}] /SigFlags 3>>>>`],
       [3, `<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources <</Font <</F1 5 0 R>>>> /Annots [${fields}]>>`],
@@ -193,7 +193,7 @@ export function signPdf (pdf: Buffer, signer: Signer, o: PdfSignOptions = {}): B
 }
 
 /** A later incremental update that changes the document information (as an editor saving the file would). */
-export function laterUpdate (pdf: Buffer): Buffer {
+export function laterUpdate(pdf: Buffer): Buffer {
   const size = Number([...pdf.toString('latin1').matchAll(/\/Size (\d+)/g)].pop()![1])
   return appendUpdate(pdf, { objects: [[size, '<</Title (Edited after signing) /Producer (an editor)>>']], trailerExtra: ` /Info ${size} 0 R` })
 }
@@ -203,7 +203,7 @@ export const hasPdfsig = spawnSync('pdfsig', ['-v'], { stdio: 'ignore' }).status
 export type PdfsigSignature = { valid: boolean; validation: string; total: boolean }
 
 /** pdfsig's verdict per signature (signature validation only: its certificate store is not ours). */
-export function pdfsig (pdf: Buffer): PdfsigSignature[] {
+export function pdfsig(pdf: Buffer): PdfsigSignature[] {
   return tmp((dir) => {
     const p = path.join(dir, 'doc.pdf')
     fs.writeFileSync(p, pdf)

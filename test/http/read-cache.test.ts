@@ -12,7 +12,7 @@ const SAVINGS = '/v1/savings?parent=60&from=2024-01&to=2024-12'
 
 async function get(ta: TestApp, url: string, headers: Record<string, string> = {}) {
   const res = await ta.app.inject({ url, headers })
-  return { status: res.statusCode, etag: res.headers.etag as string | undefined, cacheControl: res.headers['cache-control'], body: res.body, type: res.headers['content-type'] }
+  return { status: res.statusCode, etag: res.headers.etag, cacheControl: res.headers['cache-control'], body: res.body, type: res.headers['content-type'] }
 }
 
 /** Reads url twice (the second from the cache), runs the write, reads again: returns the answers. */

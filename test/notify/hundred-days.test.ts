@@ -46,7 +46,7 @@ async function scenario(t: Test, instances: number) {
     await app.ready()
     return app
   }
-  let apps = await Promise.all(Array.from({ length: instances }, open))
+  const apps = await Promise.all(Array.from({ length: instances }, open))
   t.teardown(async () => {
     for (const app of apps) await app.close()
     for (const db of extra) await db.close()
@@ -57,12 +57,12 @@ async function scenario(t: Test, instances: number) {
     { unit: '22915', from: -300, to: 12.5 },
     { unit: '22918', from: -300, to: 45.2 },
     { unit: '22921', from: -300, to: 95 },
-    { unit: '22924', from: -300, to: 140 },            // past the window: its 90-day notice falls on day 50
+    { unit: '22924', from: -300, to: 140 }, // past the window: its 90-day notice falls on day 50
     { unit: '22927', from: -300, to: 20, revoked: true },
-    { unit: '22930', from: -300, to: 33 },             // renewed: no notice, stays covered
+    { unit: '22930', from: -300, to: 33 }, // renewed: no notice, stays covered
     { unit: '22930', from: 20, to: 400 },
-    { unit: '23272', from: -300, to: 60.4 },           // e-mail scope
-    { unit: '23275', from: 10, to: 500 },              // e-mail scope: covered from day 10
+    { unit: '23272', from: -300, to: 60.4 }, // e-mail scope
+    { unit: '23275', from: 10, to: 500 }, // e-mail scope: covered from day 10
   ]
   const ids: string[] = []
   for (const c of certs) {
@@ -164,8 +164,8 @@ async function scenario(t: Test, instances: number) {
   t.equal(accepted.length + mails.length, figures.notices, 'one accepted request or e-mail per notice')
   t.comment(`deliveries made by each instance: ${deliveredBy.join(' + ')}`)
   t.equal(deliveredBy.reduce((a, b) => a + b, 0), figures.notices, 'the instances together delivered each notice once')
-  t.comment(`${instances} instance(s): ${figures.notices} notices (${accepted.length} webhooks, ${mails.length} e-mails), ${figures.attempts} attempts, ` +
-    `${receiver.requests.length - accepted.length} refused by the receiver; delay after due (simulated clock): worst ${(Number(figures.worst_ms) / HOUR).toFixed(2)} h, mean ${(Number(figures.avg_ms) / HOUR).toFixed(2)} h`)
+  t.comment(`${instances} instance(s): ${figures.notices} notices (${accepted.length} webhooks, ${mails.length} e-mails), ${figures.attempts} attempts, `
+    + `${receiver.requests.length - accepted.length} refused by the receiver; delay after due (simulated clock): worst ${(Number(figures.worst_ms) / HOUR).toFixed(2)} h, mean ${(Number(figures.avg_ms) / HOUR).toFixed(2)} h`)
 }
 
 t.test('one instance, 100 days', (t) => scenario(t, 1))

@@ -12,7 +12,7 @@ const kit = signingKit(tanHaDucLinh(), 'Cli')
 const dir = mkdtempSync(join(tmpdir(), 'kyso-vd-'))
 const file = (name: string, data: Buffer | string) => { const p = join(dir, name); writeFileSync(p, data); return p }
 
-async function run (args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough()
   const stderr = new PassThrough()
   let out = ''

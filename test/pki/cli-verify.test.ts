@@ -9,18 +9,18 @@ import { AT, hierarchy, key, leaf } from '../fixtures/pki/hierarchy.ts'
 
 const h = hierarchy()
 
-async function run (args: string[], input = ''): Promise<{ code: number; out: string; err: string }> {
+async function run(args: string[], input = ''): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough()
   const stderr = new PassThrough()
   let out = ''
   let err = ''
-  stdout.on('data', d => { out += d })
-  stderr.on('data', d => { err += d })
+  stdout.on('data', (d) => { out += d })
+  stderr.on('data', (d) => { err += d })
   const code = await runVerify(args, { stdin: Readable.from([input]), stdout, stderr })
   return { code, out, err }
 }
 
-t.test('--jsonl: one answer per line, in order, malformed lines answered and skipped', async t => {
+t.test('--jsonl: one answer per line, in order, malformed lines answered and skipped', async (t) => {
   const weak = leaf(h.ca, [['CN', 'weak']], {}, key('w1024', { type: 'rsa', bits: 1024 }))
   const crl = issueCrl({ issuer: h.ca.cert, key: h.ca.key.privateKey, thisUpdate: AT, revoked: [{ serial: h.leaf.cert.serialNumber, date: AT }] })
   const lines = [
@@ -36,11 +36,11 @@ t.test('--jsonl: one answer per line, in order, malformed lines answered and ski
     { id: 'key', trusted: [h.root.pem], intermediates: [], leaf: h.leaf.key.privateKey.export({ type: 'pkcs8', format: 'pem' }), at: null },
     { id: 'bad-at', trusted: [h.root.pem], intermediates: [h.ca.pem], leaf: h.leaf.pem, at: 'yesterday' },
     { id: 'depth', trusted: [h.root.pem], intermediates: [h.ca.pem], leaf: h.leaf.pem, at: AT.toISOString(), maxDepth: 0 },
-    { id: 'expired-now', trusted: [h.root.pem], intermediates: [h.ca.pem], leaf: h.leaf.pem, at: '2030-01-01T00:00:00Z' }
-  ].map(l => typeof l === 'string' ? l : JSON.stringify(l))
+    { id: 'expired-now', trusted: [h.root.pem], intermediates: [h.ca.pem], leaf: h.leaf.pem, at: '2030-01-01T00:00:00Z' },
+  ].map((l) => typeof l === 'string' ? l : JSON.stringify(l))
   const { code, out } = await run(['--jsonl'], lines.join('\n') + '\n')
   t.equal(code, 0)
-  const answers = out.trim().split('\n').map(l => JSON.parse(l))
+  const answers = out.trim().split('\n').map((l) => JSON.parse(l))
   t.same(answers, [
     { id: 'good', ok: true, problems: [] },
     { id: null, ok: false, problems: ['malformed'] },
@@ -54,11 +54,11 @@ t.test('--jsonl: one answer per line, in order, malformed lines answered and ski
     { id: 'key', ok: false, problems: ['private_key_material'] },
     { id: 'bad-at', ok: false, problems: ['malformed'] },
     { id: 'depth', ok: false, problems: ['depth_exceeded'] },
-    { id: 'expired-now', ok: false, problems: ['expired'] }
+    { id: 'expired-now', ok: false, problems: ['expired'] },
   ])
 })
 
-t.test('file mode: readable verdicts and the exit status', async t => {
+t.test('file mode: readable verdicts and the exit status', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'kyso-cli-'))
   const f = (name: string, body: string) => { const p = join(dir, name); writeFileSync(p, body); return p }
   const rootFile = f('root.pem', h.root.pem)
@@ -71,8 +71,8 @@ t.test('file mode: readable verdicts and the exit status', async t => {
   t.match(ok.out, 'issued by CN=CA phục vụ')
   const bad = await run(['--anchor', rootFile, ...at, leafFile, f('junk.pem', 'junk')])
   t.equal(bad.code, 1)
-  t.match(bad.out, /leaf\.pem: FAILED.*\n  untrusted_issuer: No trust anchor could be reached/)
-  t.match(bad.out, /junk\.pem: FAILED\n  malformed/)
+  t.match(bad.out, /leaf\.pem: FAILED.*\n {2}untrusted_issuer: No trust anchor could be reached/)
+  t.match(bad.out, /junk\.pem: FAILED\n {2}malformed/)
   const usage = await run([leafFile])
   t.equal(usage.code, 2)
   t.match(usage.err, 'Usage')

@@ -17,21 +17,21 @@ const opensslSubject = (pem: string) => {
 const selfSigned = (subject: Parameters<typeof issueCertificate>[0]['subject']) =>
   issueCertificate({ subject, key: key('names'), notBefore: Y2020, notAfter: Y2040, basicConstraints: { cA: true } })
 
-t.test('Vietnamese UTF8String subject decodes as openssl shows it', async t => {
+t.test('Vietnamese UTF8String subject decodes as openssl shows it', async (t) => {
   const c = selfSigned([['C', 'VN'], ['ST', 'Bình Thuận'], ['L', 'Huyện Hàm Thuận Bắc'], ['O', 'Ủy ban nhân dân tỉnh Bình Thuận'], ['OU', 'Văn phòng'], ['OU', 'Phòng Tư pháp'], ['CN', 'UBND xã Hàm Đức']])
   t.same(c.cert.subject, { C: 'VN', ST: 'Bình Thuận', L: 'Huyện Hàm Thuận Bắc', O: 'Ủy ban nhân dân tỉnh Bình Thuận', OU: ['Văn phòng', 'Phòng Tư pháp'], CN: 'UBND xã Hàm Đức' })
-  t.equal(c.cert.subjectAttributes.map(a => `${a.type}=${a.value}`).join(','), opensslSubject(c.pem))
+  t.equal(c.cert.subjectAttributes.map((a) => `${a.type}=${a.value}`).join(','), opensslSubject(c.pem))
   t.equal(c.cert.subjectDn, 'CN=UBND xã Hàm Đức,OU=Phòng Tư pháp,OU=Văn phòng,O=Ủy ban nhân dân tỉnh Bình Thuận,L=Huyện Hàm Thuận Bắc,ST=Bình Thuận,C=VN')
 })
 
-t.test('BMPString subject is decoded (forge hands it over already decoded)', async t => {
+t.test('BMPString subject is decoded (forge hands it over already decoded)', async (t) => {
   const c = selfSigned([['C', 'VN'], ['O', 'Ban Cơ yếu Chính phủ', 'bmp'], ['CN', 'UBND phường Phú Thủy', 'bmp']])
   t.equal(c.cert.subject.CN, 'UBND phường Phú Thủy')
   t.equal(c.cert.subject.O, 'Ban Cơ yếu Chính phủ')
-  t.equal(c.cert.subjectAttributes.map(a => `${a.type}=${a.value}`).join(','), opensslSubject(c.pem))
+  t.equal(c.cert.subjectAttributes.map((a) => `${a.type}=${a.value}`).join(','), opensslSubject(c.pem))
 })
 
-t.test('NFD text in the certificate is stored NFC', async t => {
+t.test('NFD text in the certificate is stored NFC', async (t) => {
   const nfd = 'UBND xã Hòa Thắng'.normalize('NFD')
   t.not(nfd, nfd.normalize('NFC'))
   for (const type of ['utf8', 'bmp'] as const) {
@@ -41,7 +41,7 @@ t.test('NFD text in the certificate is stored NFC', async t => {
   }
 })
 
-t.test('old-style tone marks are kept as written (they differ in letters, not in normalisation)', async t => {
+t.test('old-style tone marks are kept as written (they differ in letters, not in normalisation)', async (t) => {
   const old = selfSigned([['CN', 'UBND xã Hoà Thắng']]).cert
   const modern = selfSigned([['CN', 'UBND xã Hòa Thắng']]).cert
   t.equal(old.subject.CN, 'UBND xã Hoà Thắng')
@@ -51,14 +51,14 @@ t.test('old-style tone marks are kept as written (they differ in letters, not in
   t.equal(thuy.subject.CN, 'Phú Thuỷ')
 })
 
-t.test('TeletexString is read as Latin-1, PrintableString and IA5String as ASCII', async t => {
+t.test('TeletexString is read as Latin-1, PrintableString and IA5String as ASCII', async (t) => {
   const c = selfSigned([['C', 'VN', 'printable'], ['O', 'Société Générale', 'teletex'], ['E', 'vanthu@binhthuan.gov.vn', 'ia5'], ['CN', 'x']])
   t.equal(c.cert.subject.O, 'Société Générale')
   t.equal(c.cert.subject.E, 'vanthu@binhthuan.gov.vn')
-  t.equal(c.cert.subjectAttributes.map(a => `${a.type === 'E' ? 'emailAddress' : a.type}=${a.value}`).join(','), opensslSubject(c.pem))
+  t.equal(c.cert.subjectAttributes.map((a) => `${a.type === 'E' ? 'emailAddress' : a.type}=${a.value}`).join(','), opensslSubject(c.pem))
 })
 
-t.test('invalid UTF-8 in a UTF8String is malformed', async t => {
+t.test('invalid UTF-8 in a UTF8String is malformed', async (t) => {
   const good = selfSigned([['CN', 'Hà Nội']]).der
   const i = good.indexOf(Buffer.from('Hà Nội', 'utf8'))
   const bad = Buffer.from(good)
@@ -66,19 +66,19 @@ t.test('invalid UTF-8 in a UTF8String is malformed', async t => {
   t.throws(() => parseCertificate(bad), { code: 'malformed' })
 })
 
-t.test('RFC 4514 escaping and repeated attributes', async t => {
+t.test('RFC 4514 escaping and repeated attributes', async (t) => {
   const c = selfSigned([['C', 'VN'], ['O', 'Sở Tài chính, tỉnh "Bình Thuận"'], ['OU', '#1'], ['OU', 'a+b'], ['CN', ' lead']]).cert
   t.equal(c.subjectDn, 'CN=\\ lead,OU=a\\+b,OU=\\#1,O=Sở Tài chính\\, tỉnh \\"Bình Thuận\\",C=VN')
   t.same(c.subject.OU, ['#1', 'a+b'])
   t.same(c.subjectAttributes[1], { type: 'O', value: 'Sở Tài chính, tỉnh "Bình Thuận"' })
 })
 
-t.test('key algorithms and sizes', async t => {
+t.test('key algorithms and sizes', async (t) => {
   const cases = [
     [{ type: 'rsa', bits: 2048 }, 'RSA', 2048, undefined],
     [{ type: 'rsa', bits: 4096 }, 'RSA', 4096, undefined],
     [{ type: 'ec', curve: 'P-256' }, 'EC', 256, 'P-256'],
-    [{ type: 'ec', curve: 'P-384' }, 'EC', 384, 'P-384']
+    [{ type: 'ec', curve: 'P-384' }, 'EC', 384, 'P-384'],
   ] as const
   for (const [spec, alg, size, curve] of cases) {
     const r = root([['CN', `k ${alg}${size}`]], {}, key('k', spec))
@@ -90,7 +90,7 @@ t.test('key algorithms and sizes', async t => {
   }
 })
 
-t.test('serial numbers are lowercase hex without a leading 00 byte', async t => {
+t.test('serial numbers are lowercase hex without a leading 00 byte', async (t) => {
   const c = issueCertificate({ subject: [['CN', 's']], key: key('names'), serial: '00ff01', notBefore: Y2020, notAfter: Y2040 }).cert
   t.equal(c.serialNumber, 'ff01')
   t.equal(c.fingerprintSha256.length, 64)

@@ -12,7 +12,7 @@ import fc from 'fast-check'
 import t, { type Test } from 'tap'
 import {
   BASE, CONSTRAINTS, CRLS, HASHES, KEYS, NAMES, POLICIES, SECTIONS, SIGS, VALIDITIES,
-  build, expected, kysoLine, makeKeys, opensslVerify, tempBase, type Built, type Variation
+  build, expected, kysoLine, makeKeys, opensslVerify, tempBase, type Built, type Variation,
 } from '../helpers/openssl-chains.ts'
 
 const base = tempBase()
@@ -20,14 +20,14 @@ t.teardown(() => fs.rmSync(base, { recursive: true, force: true }))
 const keys = makeKeys(base)
 const BIN = path.resolve(import.meta.dirname, '../../bin/kyso.js')
 
-function kyso (built: Built[]): { ok: boolean; problems: string[] }[] {
+function kyso(built: Built[]): { ok: boolean; problems: string[] }[] {
   const r = spawnSync(process.execPath, [BIN, 'verify', '--jsonl'], { input: built.map((b, i) => kysoLine(b, String(i))).join('\n') + '\n', encoding: 'utf8' })
-  return r.stdout.trim().split('\n').map(l => JSON.parse(l))
+  return r.stdout.trim().split('\n').map((l) => JSON.parse(l))
 }
 
 const label = (v: Variation) => Object.entries(v).filter(([k, x]) => BASE[k as keyof Variation] !== x).map(([k, x]) => `${k}:${x}`).join(' ') || 'baseline'
 
-function judge (t: Test, built: Built[]): void {
+function judge(t: Test, built: Built[]): void {
   const answers = kyso(built)
   t.equal(answers.length, built.length, 'kyso answers every line')
   built.forEach((b, i) => {
@@ -41,30 +41,30 @@ function judge (t: Test, built: Built[]): void {
 
 const DIMENSIONS: [keyof Variation, readonly string[]][] = [
   ['key', KEYS], ['sig', SIGS], ['hash', HASHES], ['constraint', CONSTRAINTS], ['name', NAMES],
-  ['validity', VALIDITIES], ['crl', CRLS], ['policy', POLICIES]
+  ['validity', VALIDITIES], ['crl', CRLS], ['policy', POLICIES],
 ]
 
-t.test('every variation alone', async t => {
+t.test('every variation alone', async (t) => {
   const vs: Variation[] = []
-  for (const [k, values] of DIMENSIONS) for (const x of values) if (BASE[k] !== x) vs.push({ ...BASE, [k]: x } as Variation)
-  judge(t, vs.map(v => build(base, keys, v)))
+  for (const [k, values] of DIMENSIONS) for (const x of values) if (BASE[k] !== x) vs.push({ ...BASE, [k]: x })
+  judge(t, vs.map((v) => build(base, keys, v)))
 })
 
-t.test('variations combined (fast-check)', async t => {
+t.test('variations combined (fast-check)', async (t) => {
   const pick = <K extends keyof Variation>(values: readonly Variation[K][]) => fc.constantFrom(...values)
   const variation = fc.record({
     key: pick<'key'>(KEYS), sig: pick<'sig'>(SIGS), hash: pick<'hash'>(HASHES), constraint: pick<'constraint'>(CONSTRAINTS),
-    name: pick<'name'>(NAMES), validity: pick<'validity'>(VALIDITIES), crl: pick<'crl'>(CRLS), policy: pick<'policy'>(POLICIES)
+    name: pick<'name'>(NAMES), validity: pick<'validity'>(VALIDITIES), crl: pick<'crl'>(CRLS), policy: pick<'policy'>(POLICIES),
   }) as fc.Arbitrary<Variation>
   const samples = fc.sample(variation, { numRuns: Number(process.env.CHAIN_RUNS ?? 25), seed: Number(process.env.CHAIN_SEED ?? 5280) })
-  judge(t, samples.map(v => build(base, keys, v)))
+  judge(t, samples.map((v) => build(base, keys, v)))
 })
 
-t.test('the disagreements are the documented ones', async t => {
+t.test('the disagreements are the documented ones', async (t) => {
   const doc = fs.readFileSync(path.resolve(import.meta.dirname, '../../docs/rfc5280-vs-openssl.md'), 'utf8')
   for (const [k, values] of DIMENSIONS) {
     for (const x of values) {
-      const e = expected({ ...BASE, [k]: x } as Variation)
+      const e = expected({ ...BASE, [k]: x })
       if (e.disagreements.length === 0) continue
       t.ok(doc.includes(`\`${k}:${x}\``), `${k}:${x} is listed`)
       t.ok(doc.includes(SECTIONS[`${k}:${x}`]), `with its section ${SECTIONS[`${k}:${x}`]}`)

@@ -14,7 +14,7 @@ const codes = (r: DocumentReport, i = 0) => r.signatures[i].problems.map((p) => 
 const chain = kit.ca.pem
 
 /** pdfsig's signature verdicts, or null (with a note) where poppler-utils is not installed. */
-function poppler (t: { comment: (m: string) => void }, pdf: Buffer) {
+function poppler(t: { comment: (m: string) => void }, pdf: Buffer) {
   if (!hasPdfsig) { t.comment('pdfsig (poppler-utils) is not installed: the cross-check with it is skipped'); return null }
   return pdfsig(pdf)
 }

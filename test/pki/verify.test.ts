@@ -5,19 +5,19 @@ import { AT, Y2020, Y2040, ca, hierarchy, key, leaf, root } from '../fixtures/pk
 
 const h = hierarchy()
 const opts = (extra: Partial<VerifyOptions> = {}): VerifyOptions => ({ anchors: [h.root.cert], intermediates: [h.ca.cert], at: AT, profile: 'signing', ...extra })
-const codes = (r: { problems: { code: string }[] }) => r.problems.map(p => p.code)
+const codes = (r: { problems: { code: string }[] }) => r.problems.map((p) => p.code)
 
-t.test('a good two-level RSA chain', async t => {
+t.test('a good two-level RSA chain', async (t) => {
   const r = verifyCertificate(h.leaf.cert, opts())
   t.ok(r.ok)
   t.same(r.problems, [])
   t.same(r.warnings, [])
-  t.same(r.path.map(c => c.fingerprintSha256), [h.leaf, h.ca, h.root].map(n => n.cert.fingerprintSha256))
+  t.same(r.path.map((c) => c.fingerprintSha256), [h.leaf, h.ca, h.root].map((n) => n.cert.fingerprintSha256))
   t.notOk(verifyCertificate(h.leaf.cert, opts({ intermediates: [] })).ok, 'without the intermediate')
   t.same(codes(verifyCertificate(h.leaf.cert, opts({ intermediates: [] }))), ['untrusted_issuer'])
 })
 
-t.test('RSA 4096 and EC P-256 / P-384 chains', async t => {
+t.test('RSA 4096 and EC P-256 / P-384 chains', async (t) => {
   const r4 = root([['CN', 'RSA4096 root']], {}, key('r4096', { type: 'rsa', bits: 4096 }))
   const l4 = leaf(r4, [['CN', 'leaf under 4096']])
   t.ok(verifyCertificate(l4.cert, { anchors: [r4.cert], intermediates: [], at: AT, profile: 'signing' }).ok)
@@ -32,11 +32,11 @@ t.test('RSA 4096 and EC P-256 / P-384 chains', async t => {
   t.ok(verifyCertificate(mixed.cert, { anchors: [e384.cert], intermediates: [e256.cert], at: AT, profile: 'signing' }).ok)
 })
 
-t.test('SHA-1 is a warning, MD5 a refusal', async t => {
+t.test('SHA-1 is a warning, MD5 a refusal', async (t) => {
   const sha1 = leaf(h.ca, [['CN', 'sha1 leaf']], { hash: 'sha1' })
   const r1 = verifyCertificate(sha1.cert, opts())
   t.ok(r1.ok)
-  t.same(r1.warnings.map(w => w.code), ['weak_signature_algorithm'])
+  t.same(r1.warnings.map((w) => w.code), ['weak_signature_algorithm'])
   const md5 = leaf(h.ca, [['CN', 'md5 leaf']], { hash: 'md5' })
   t.equal(md5.cert.signatureAlgorithm, 'md5WithRSAEncryption')
   const r2 = verifyCertificate(md5.cert, opts())
@@ -49,7 +49,7 @@ t.test('SHA-1 is a warning, MD5 a refusal', async t => {
   t.notOk(verifyCertificate(below.cert, opts({ intermediates: [md5ca.cert] })).ok)
 })
 
-t.test('a 1024-bit key is weak', async t => {
+t.test('a 1024-bit key is weak', async (t) => {
   const l = leaf(h.ca, [['CN', 'small key']], {}, key('rsa1024', { type: 'rsa', bits: 1024 }))
   const r = verifyCertificate(l.cert, opts())
   t.same(codes(r), ['weak_key'])
@@ -57,7 +57,7 @@ t.test('a 1024-bit key is weak', async t => {
   t.ok(verifyCertificate(l.cert, opts({ profile: 'rfc5280' })).ok, 'the path alone is fine')
 })
 
-t.test('key usage without digitalSignature or nonRepudiation', async t => {
+t.test('key usage without digitalSignature or nonRepudiation', async (t) => {
   const l = leaf(h.ca, [['CN', 'encryption only']], { keyUsage: ['keyEncipherment'] })
   t.same(codes(verifyCertificate(l.cert, opts())), ['key_usage'])
   t.same(codes(checkSigningProfile(l.cert)), ['key_usage'])
@@ -65,14 +65,14 @@ t.test('key usage without digitalSignature or nonRepudiation', async t => {
   t.ok(verifyCertificate(nr.cert, opts()).ok)
 })
 
-t.test('a CA certificate uploaded as the leaf', async t => {
+t.test('a CA certificate uploaded as the leaf', async (t) => {
   const r = verifyCertificate(h.ca.cert, opts())
   t.notOk(r.ok)
   t.ok(codes(r).includes('ca_certificate'))
   t.ok(verifyCertificate(h.ca.cert, opts({ profile: 'rfc5280' })).ok)
 })
 
-t.test('an expired or not yet valid CA at the validation time', async t => {
+t.test('an expired or not yet valid CA at the validation time', async (t) => {
   const expired = ca(h.root, [['CN', 'CA expired 2022']], { notBefore: Y2020, notAfter: new Date('2022-12-31T23:59:59Z') }, key('ca'))
   const l = leaf(expired, [['CN', 'issued after CA expired']])
   const r = verifyCertificate(l.cert, opts({ intermediates: [expired.cert], at: l.cert.notBefore }))
@@ -91,7 +91,7 @@ t.test('an expired or not yet valid CA at the validation time', async t => {
   t.same(codes(verifyCertificate(h.leaf.cert, opts({ at: new Date(h.leaf.cert.notAfter.getTime() + 1000) }))), ['expired'])
 })
 
-t.test('a tampered signature and a tampered body', async t => {
+t.test('a tampered signature and a tampered body', async (t) => {
   const sig = Buffer.from(h.leaf.der)
   sig[sig.length - 5] ^= 0x01
   const tamperedSig = (await import('../../src/pki/index.ts')).parseCertificate(sig)
@@ -106,8 +106,8 @@ t.test('a tampered signature and a tampered body', async t => {
   t.same(codes(verifyCertificate(tamperedBody, opts())), ['bad_signature'])
 })
 
-t.test('an impostor CA with the same name as the real one', async t => {
-  const impostorRoot = root(h.root.cert.subjectAttributes.map(a => [a.type, a.value] as [string, string]), {}, key('impostor'))
+t.test('an impostor CA with the same name as the real one', async (t) => {
+  const impostorRoot = root(h.root.cert.subjectAttributes.map((a) => [a.type, a.value] as [string, string]), {}, key('impostor'))
   t.equal(impostorRoot.cert.subjectDn, h.root.cert.subjectDn)
   const r = verifyCertificate(h.leaf.cert, opts({ anchors: [impostorRoot.cert] }))
   t.same(codes(r), ['bad_signature'])
@@ -117,22 +117,22 @@ t.test('an impostor CA with the same name as the real one', async t => {
   t.ok(both.ok)
   t.equal(both.path[2].fingerprintSha256, h.root.cert.fingerprintSha256)
   // an impostor intermediate: right name, wrong key
-  const impostorCa = ca(impostorRoot, h.ca.cert.subjectAttributes.map(a => [a.type, a.value] as [string, string]), {}, key('impostor-ca'))
+  const impostorCa = ca(impostorRoot, h.ca.cert.subjectAttributes.map((a) => [a.type, a.value] as [string, string]), {}, key('impostor-ca'))
   const fake = leaf(impostorCa, [['CN', 'fake']])
   const r2 = verifyCertificate(fake.cert, opts({ intermediates: [h.ca.cert, impostorCa.cert] }))
   t.notOk(r2.ok)
   t.ok(codes(r2).includes('bad_signature'))
 })
 
-t.test('issuer names match case- and space-insensitively, and by exact bytes', async t => {
+t.test('issuer names match case- and space-insensitively, and by exact bytes', async (t) => {
   const upper = issueCertificate({
     subject: [['C', 'VN'], ['O', 'BAN CƠ YẾU CHÍNH PHỦ'], ['CN', '  test   root ca ']],
-    key: key('root'), notBefore: Y2020, notAfter: Y2040, basicConstraints: { cA: true }, keyUsage: ['keyCertSign']
+    key: key('root'), notBefore: Y2020, notAfter: Y2040, basicConstraints: { cA: true }, keyUsage: ['keyCertSign'],
   })
   t.ok(verifyCertificate(h.ca.cert, { anchors: [upper.cert], intermediates: [], at: AT, profile: 'rfc5280' }).ok)
 })
 
-t.test('pathLen', async t => {
+t.test('pathLen', async (t) => {
   const ca0 = ca(h.root, [['CN', 'CA pathLen 0']], { basicConstraints: { cA: true, pathLen: 0 } }, key('ca0'))
   const sub = ca(ca0, [['CN', 'Sub CA']], { basicConstraints: { cA: true } }, key('sub'))
   const l = leaf(sub, [['CN', 'too deep']])
@@ -146,7 +146,7 @@ t.test('pathLen', async t => {
   t.same(codes(verifyCertificate(leaf(sub1, [['CN', 'ok']]).cert, opts({ intermediates: [ca1.cert, sub1.cert], maxDepth: 1 }))), ['depth_exceeded'])
 })
 
-t.test('issuers must be CAs allowed to sign certificates', async t => {
+t.test('issuers must be CAs allowed to sign certificates', async (t) => {
   const notCa = ca(h.root, [['CN', 'Not a CA']], { basicConstraints: { cA: false }, keyUsage: ['digitalSignature'] }, key('notca'))
   t.ok(codes(verifyCertificate(leaf(notCa, [['CN', 'x']]).cert, opts({ intermediates: [notCa.cert] }))).includes('not_a_ca'))
   const noBc = ca(h.root, [['CN', 'No BC']], { basicConstraints: undefined }, key('notca'))
@@ -158,7 +158,7 @@ t.test('issuers must be CAs allowed to sign certificates', async t => {
   t.ok(codes(verifyCertificate(leaf(anchorNotCa, [['CN', 'x']]).cert, { anchors: [anchorNotCa.cert], intermediates: [], at: AT, profile: 'signing' })).includes('not_a_ca'))
 })
 
-t.test('unknown critical extension', async t => {
+t.test('unknown critical extension', async (t) => {
   const ext = { oid: '1.3.6.1.4.1.99999.1', value: Buffer.from([0x05, 0x00]) }
   const crit = leaf(h.ca, [['CN', 'critical unknown']], { extensions: [{ ...ext, critical: true }] })
   const r = verifyCertificate(crit.cert, opts())
@@ -171,12 +171,12 @@ t.test('unknown critical extension', async t => {
   t.ok(verifyCertificate(ian.cert, opts()).ok)
 })
 
-t.test('name constraints', async t => {
+t.test('name constraints', async (t) => {
   const nc = ca(h.root, [['C', 'VN'], ['O', 'Bình Thuận'], ['CN', 'Constrained CA']], {
     nameConstraints: {
       permitted: [{ dn: [['C', 'VN'], ['O', 'Bình Thuận']] }, { email: 'binhthuan.gov.vn' }, { dns: 'binhthuan.gov.vn' }],
-      excluded: [{ email: 'spam@binhthuan.gov.vn' }, { ip: '10.0.0.0/8' }]
-    }
+      excluded: [{ email: 'spam@binhthuan.gov.vn' }, { ip: '10.0.0.0/8' }],
+    },
   }, key('nc'))
   const check = (subject: [string, string][], san?: GeneralNameSpec[]) =>
     verifyCertificate(leaf(nc, subject, san ? { subjectAltName: san } : {}).cert, opts({ intermediates: [nc.cert] }))
@@ -193,7 +193,7 @@ t.test('name constraints', async t => {
   t.match(r.problems[0].message, /name constraints of "CN=Constrained CA"/)
 })
 
-t.test('CRLs: revoked, not revoked, broken signature, wrong issuer', async t => {
+t.test('CRLs: revoked, not revoked, broken signature, wrong issuer', async (t) => {
   const other = leaf(h.ca, [['CN', 'other']], { serial: '0badc0de' })
   const crl = issueCrl({ issuer: h.ca.cert, key: h.ca.key.privateKey, thisUpdate: AT, nextUpdate: new Date('2024-07-01T00:00:00Z'), revoked: [{ serial: h.leaf.cert.serialNumber, date: new Date('2024-05-01T00:00:00Z'), reason: 'keyCompromise' }] })
   t.ok(verifyCrlSignature(crl.crl, h.ca.cert))
@@ -214,7 +214,7 @@ t.test('CRLs: revoked, not revoked, broken signature, wrong issuer', async t => 
   const clean = issueCrl({ issuer: h.ca.cert, key: h.ca.key.privateKey, thisUpdate: AT, revoked: [] })
   const r2b = verifyCertificate(h.leaf.cert, opts({ crls: [brokenCrl, clean.crl] }))
   t.ok(r2b.ok)
-  t.same(r2b.warnings.map(w => w.code), ['crl_ignored'])
+  t.same(r2b.warnings.map((w) => w.code), ['crl_ignored'])
   // a CRL by the root does not revoke the leaf's serial (but the leaf's own issuer's CRL is needed)
   const rootCrl = issueCrl({ issuer: h.root.cert, key: h.root.key.privateKey, thisUpdate: AT, revoked: [{ serial: h.leaf.cert.serialNumber, date: AT }] })
   t.ok(verifyCertificate(h.leaf.cert, opts({ crls: [rootCrl.crl, clean.crl] })).ok)
@@ -229,7 +229,7 @@ t.test('CRLs: revoked, not revoked, broken signature, wrong issuer', async t => 
   t.same(codes(verifyCertificate(h.leaf.cert, opts({ crls: [noNumber.crl] }))), ['crl_unusable'])
 })
 
-t.test('a path-building budget: many same-name intermediates finish fast and fail', async t => {
+t.test('a path-building budget: many same-name intermediates finish fast and fail', async (t) => {
   // 40 CAs all named the same, none chaining to the anchor: every one is a candidate at every level.
   const stranger = root([['CN', 'Stranger root']], {}, key('stranger'))
   const name: [string, string][] = [['C', 'VN'], ['CN', 'Same name CA']]
@@ -237,12 +237,12 @@ t.test('a path-building budget: many same-name intermediates finish fast and fai
   for (let i = 0; i < 40; i++) {
     sameName.push(issueCertificate({
       subject: name, key: key('same'), issuer: { cert: i === 0 ? stranger.cert : sameName[i - 1], key: key(i === 0 ? 'stranger' : 'same').privateKey },
-      notBefore: Y2020, notAfter: Y2040, basicConstraints: { cA: true }, keyUsage: ['keyCertSign'], serial: (i + 1).toString(16)
+      notBefore: Y2020, notAfter: Y2040, basicConstraints: { cA: true }, keyUsage: ['keyCertSign'], serial: (i + 1).toString(16),
     }).cert)
   }
   const victim = issueCertificate({
     subject: [['CN', 'victim']], key: key('leaf'), issuer: { cert: sameName[39], key: key('same').privateKey },
-    notBefore: Y2020, notAfter: Y2040, keyUsage: ['digitalSignature']
+    notBefore: Y2020, notAfter: Y2040, keyUsage: ['digitalSignature'],
   }).cert
   const started = Date.now()
   const r = verifyCertificate(victim, opts({ intermediates: sameName }))
@@ -252,11 +252,11 @@ t.test('a path-building budget: many same-name intermediates finish fast and fai
   t.ok(codes(r).includes('budget_exceeded'), codes(r).join(','))
 })
 
-t.test('checkCaCertificate: what a trust anchor or intermediate must be', async t => {
+t.test('checkCaCertificate: what a trust anchor or intermediate must be', async (t) => {
   t.same(codes((await import('../../src/pki/index.ts')).checkCaCertificate(h.root.cert)), [])
   t.same(codes((await import('../../src/pki/index.ts')).checkCaCertificate(h.leaf.cert)), ['not_a_ca'])
 })
 
-t.test('an invalid validation time is refused, not ignored', async t => {
+t.test('an invalid validation time is refused, not ignored', async (t) => {
   t.same(codes(verifyCertificate(h.leaf.cert, opts({ at: new Date('nonsense') }))), ['malformed'])
 })

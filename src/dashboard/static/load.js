@@ -173,4 +173,3 @@ export function renderDashboard() {
   renderSavings(d.savings)
   renderBanners()
 }
-

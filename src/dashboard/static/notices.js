@@ -74,19 +74,19 @@ function render() {
     el('p', { class: 'hint' }, s('intro')),
     subscriptions.length
       ? el('ul', { class: 'notice-subscriptions' }, subscriptions.map((sub) => {
-        const mine = notices.filter((n) => n.subscriptionId === sub.id).slice(0, PER_SUBSCRIPTION)
-        const target = sub.channel === 'webhook' ? new URL(sub.url).host : (sub.addresses ?? []).join(', ')
-        return el('li', {},
-          el('strong', {}, `${s(sub.channel)} ${target}`), ` (${sub.scope.join(', ')})`,
-          mine.length
-            ? el('ul', {}, mine.map((n) => {
-              const id = n.certificateId && !anchored.has(n.certificateId) ? `notices-cert-${n.certificateId}` : undefined
-              if (id) anchored.add(n.certificateId)
-              return el('li', { id, class: `notice notice-${n.status}` },
-                `${when(n.deliveredAt ?? n.dueAt)} — ${describe(n)} — ${s(n.status)}`, n.lastError && n.status !== 'delivered' ? ` (${n.lastError})` : null)
-            }))
-            : el('p', { class: 'empty' }, s('noNotices')))
-      }))
+          const mine = notices.filter((n) => n.subscriptionId === sub.id).slice(0, PER_SUBSCRIPTION)
+          const target = sub.channel === 'webhook' ? new URL(sub.url).host : (sub.addresses ?? []).join(', ')
+          return el('li', {},
+            el('strong', {}, `${s(sub.channel)} ${target}`), ` (${sub.scope.join(', ')})`,
+            mine.length
+              ? el('ul', {}, mine.map((n) => {
+                  const id = n.certificateId && !anchored.has(n.certificateId) ? `notices-cert-${n.certificateId}` : undefined
+                  if (id) anchored.add(n.certificateId)
+                  return el('li', { id, class: `notice notice-${n.status}` },
+                    `${when(n.deliveredAt ?? n.dueAt)} — ${describe(n)} — ${s(n.status)}`, n.lastError && n.status !== 'delivered' ? ` (${n.lastError})` : null)
+                }))
+              : el('p', { class: 'empty' }, s('noNotices')))
+        }))
       : el('p', { class: 'empty' }, s('none')))
   linkExpiring()
 }

@@ -14,8 +14,8 @@ function breakdown(s) {
     h('h3', {}, t(byType ? 'savingsByType' : 'savingsByDistrict')),
     rows.length
       ? h('div', { class: 'table-wrap' }, h('table', { id: 'savings-breakdown' },
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t(byType ? 'colTypeName' : 'colDistrictName')), h('th', { scope: 'col', class: 'num' }, t('colDocs')), h('th', { scope: 'col', class: 'num' }, t('colSavings')))),
-        h('tbody', {}, rows.map((d) => h('tr', {}, h('th', { scope: 'row' }, d.name), h('td', { class: 'num' }, fmtInt(d.documentsSigned)), h('td', { class: 'num' }, fmtInt(d.estimatedSavingsVnd)))))))
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t(byType ? 'colTypeName' : 'colDistrictName')), h('th', { scope: 'col', class: 'num' }, t('colDocs')), h('th', { scope: 'col', class: 'num' }, t('colSavings')))),
+          h('tbody', {}, rows.map((d) => h('tr', {}, h('th', { scope: 'row' }, d.name), h('td', { class: 'num' }, fmtInt(d.documentsSigned)), h('td', { class: 'num' }, fmtInt(d.estimatedSavingsVnd)))))))
       : h('p', { class: 'empty' }, t('noActivity')),
     mixed ? h('p', { class: 'sub' }, t('savingsMixed', { n: fmtInt(twoLevelMonths) })) : null)
 }

@@ -35,6 +35,6 @@ export function renderTimeline(timeline) {
       h('summary', {}, t('chartTable')),
       h('table', {},
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('colMonth')), h('th', { scope: 'col', class: 'num' }, t('colCovered')), h('th', { scope: 'col', class: 'num' }, t('colPercent')))),
-        h('tbody', {}, pts.map((p) => h('tr', {}, h('th', { scope: 'row' }, fmtMonth(p.month)), h('td', { class: 'num' }, `${fmtInt(p.covered)}/${fmtInt(p.total)}`), h('td', { class: 'num' }, fmtPct(p.percent)))))))
+        h('tbody', {}, pts.map((p) => h('tr', {}, h('th', { scope: 'row' }, fmtMonth(p.month)), h('td', { class: 'num' }, `${fmtInt(p.covered)}/${fmtInt(p.total)}`), h('td', { class: 'num' }, fmtPct(p.percent))))))),
   )
 }

@@ -16,10 +16,10 @@ export function problemSentences(body) {
   const problems = body?.problems ?? []
   const sentences = problems.length
     ? problems.map((p) => {
-      const base = problemSentence(p.code) ?? p.message
-      const reason = p.reason ? problemSentence(p.reason) : null
-      return reason ? `${base} ${reason}` : base
-    })
+        const base = problemSentence(p.code) ?? p.message
+        const reason = p.reason ? problemSentence(p.reason) : null
+        return reason ? `${base} ${reason}` : base
+      })
     : [problemSentence(body?.code) ?? body?.detail ?? '']
   return [...new Set(sentences)]
 }
@@ -47,14 +47,18 @@ function verdictItem({ status, body, existing }, resend) {
       h('p', { class: 'verdict-title' }, h('span', { class: 'icon', 'aria-hidden': 'true' }, '✓ '),
         tNodes('verdictAccepted', { unit: parent && parent.level !== 'province' ? tNodes('verdictAcceptedIn', { unit, district: parent.name }) : unit })),
       rec.matchedBy ? h('p', {}, t(`matched_${rec.matchedBy}`)) : null,
-      rec.subjectDn ? h('dl', { class: 'facts' },
-        h('dt', {}, t('f_subject')), h('dd', {}, cnOf(rec.subjectDn)),
-        h('dt', {}, t('f_issuer')), h('dd', {}, cnOf(rec.issuerDn)),
-        h('dt', {}, t('f_validity')), h('dd', {}, t('validity', { from: fmtTimestampDay(rec.notBefore), to: fmtTimestampDay(rec.notAfter) })),
-        h('dt', {}, t('f_status')), h('dd', {}, t(`status_${rec.status}`)),
-        h('dt', {}, t('f_key')), h('dd', {}, `${rec.keyAlgorithm} ${rec.keySize} · ${rec.signatureAlgorithm}`)) : null,
-      rec.warnings?.length ? h('div', { class: 'warnings' }, h('p', {}, h('strong', {}, `${t('warnings')}:`)),
-        h('ul', {}, rec.warnings.map((w) => h('li', {}, warningSentence(w.code) ?? w.message)))) : null)
+      rec.subjectDn
+        ? h('dl', { class: 'facts' },
+            h('dt', {}, t('f_subject')), h('dd', {}, cnOf(rec.subjectDn)),
+            h('dt', {}, t('f_issuer')), h('dd', {}, cnOf(rec.issuerDn)),
+            h('dt', {}, t('f_validity')), h('dd', {}, t('validity', { from: fmtTimestampDay(rec.notBefore), to: fmtTimestampDay(rec.notAfter) })),
+            h('dt', {}, t('f_status')), h('dd', {}, t(`status_${rec.status}`)),
+            h('dt', {}, t('f_key')), h('dd', {}, `${rec.keyAlgorithm} ${rec.keySize} · ${rec.signatureAlgorithm}`))
+        : null,
+      rec.warnings?.length
+        ? h('div', { class: 'warnings' }, h('p', {}, h('strong', {}, `${t('warnings')}:`)),
+            h('ul', {}, rec.warnings.map((w) => h('li', {}, warningSentence(w.code) ?? w.message))))
+        : null)
   }
   if (status === 409) {
     return h('div', { class: 'note info' },

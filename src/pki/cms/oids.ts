@@ -8,7 +8,7 @@ export const CMS = {
   signingTime: '1.2.840.113549.1.9.5',
   timeStampToken: '1.2.840.113549.1.9.16.2.14',
   signingCertificate: '1.2.840.113549.1.9.16.2.12',
-  signingCertificateV2: '1.2.840.113549.1.9.16.2.47'
+  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
 } as const
 
 /** Digest algorithms by OID, as node:crypto names them. */
@@ -17,7 +17,7 @@ export const DIGESTS: Record<string, string> = {
   '2.16.840.1.101.3.4.2.4': 'sha224',
   '2.16.840.1.101.3.4.2.1': 'sha256',
   '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512'
+  '2.16.840.1.101.3.4.2.3': 'sha512',
 }
 
 export const RSA_ENCRYPTION = '1.2.840.113549.1.1.1'

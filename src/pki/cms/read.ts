@@ -4,7 +4,7 @@ import { decodeBase64, looksLikePem, pemBlocks, pemBody } from '../pem.ts'
 const LABELS = new Set(['CMS', 'PKCS7', 'PKCS #7 SIGNED DATA'])
 
 /** A CMS structure as DER, from DER, PEM (CMS / PKCS7) or bare base64. */
-export function cmsDer (body: Buffer): Buffer {
+export function cmsDer(body: Buffer): Buffer {
   if (body.length === 0) throw malformed('The signature is empty.')
   if (body[0] === 0x30) return body
   if (body.length > 16 * 1024 * 1024) throw malformed('The signature is too large.')

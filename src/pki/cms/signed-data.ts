@@ -33,15 +33,15 @@ export type SignedData = {
 /** Most signer infos read from one SignedData; a PDF signature has one, a .p7s rarely more than two. */
 export const MAX_SIGNERS = 8
 
-function attributes (der: Buffer, set: Tlv, what: string): Attribute[] {
-  return childrenOf(der, set).map(a => {
+function attributes(der: Buffer, set: Tlv, what: string): Attribute[] {
+  return childrenOf(der, set).map((a) => {
     const [type, values, extra] = childrenOf(der, need(a, TAG.SEQUENCE, `an attribute in ${what}`))
     if (extra) throw malformed(`An attribute in ${what} has extra fields.`)
     return { oid: oidAt(der, type, what), values: childrenOf(der, need(values, TAG.SET, `attribute values in ${what}`)) }
   })
 }
 
-function signerInfo (der: Buffer, si: Tlv): SignerInfo {
+function signerInfo(der: Buffer, si: Tlv): SignerInfo {
   const what = 'the signer information'
   const f = childrenOf(der, need(si, TAG.SEQUENCE, what))
   const version = contentOf(der, need(f[0], TAG.INTEGER, 'a version'))[0] ?? 0
@@ -78,7 +78,7 @@ function signerInfo (der: Buffer, si: Tlv): SignerInfo {
  * Reads a ContentInfo holding a SignedData (RFC 5652 5.1) from exact DER. Certificates are
  * returned as DER for the caller to parse; other certificate choices and CRLs are ignored.
  */
-export function parseSignedData (input: Buffer): SignedData {
+export function parseSignedData(input: Buffer): SignedData {
   const der = Buffer.from(input)
   const top = checkDerFraming(der)
   const [type, explicit] = childrenOf(der, need(top, TAG.SEQUENCE, 'a CMS ContentInfo'))
@@ -106,5 +106,5 @@ export function parseSignedData (input: Buffer): SignedData {
   const infos = childrenOf(der, need(f[i], TAG.SET, 'the signer infos'))
   if (infos.length === 0) throw malformed('The SignedData has no signer.')
   if (infos.length > MAX_SIGNERS) throw malformed(`The SignedData has more than ${MAX_SIGNERS} signers.`)
-  return { der, contentType, content, certificates, signers: infos.map(s => signerInfo(der, s)) }
+  return { der, contentType, content, certificates, signers: infos.map((s) => signerInfo(der, s)) }
 }

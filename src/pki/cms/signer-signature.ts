@@ -11,7 +11,7 @@ export type SignerCheck = 'ok' | 'bad' | 'unsupported'
 type Pss = { hash: string; saltLength: number }
 
 /** RSASSA-PSS-params (RFC 4055): only MGF1 with the same hash and trailer field 1 are accepted. */
-function pssParams (params: Buffer | null): Pss | null {
+function pssParams(params: Buffer | null): Pss | null {
   if (!params) return null
   try {
     const top = checkDerFraming(params)
@@ -46,7 +46,7 @@ function pssParams (params: Buffer | null): Pss | null {
 }
 
 /** The signature algorithm's name for messages. */
-export function signerAlgorithmName (signatureOid: string, digestOid: string): string {
+export function signerAlgorithmName(signatureOid: string, digestOid: string): string {
   if (signatureOid === RSASSA_PSS) return 'RSASSA-PSS'
   if (signatureOid === RSA_ENCRYPTION) return `${DIGESTS[digestOid] ?? digestOid}WithRSAEncryption`
   if (signatureOid === EC_PUBLIC_KEY) return `ecdsa-with-${(DIGESTS[digestOid] ?? digestOid).toUpperCase()}`
@@ -58,7 +58,7 @@ export function signerAlgorithmName (signatureOid: string, digestOid: string): s
  * are none) with node:crypto: RSA PKCS#1 v1.5, RSASSA-PSS or ECDSA, the hash taken from the
  * signature algorithm, or from the digest algorithm where the signature algorithm names only the key.
  */
-export function checkSignerSignature (data: Buffer, signature: Buffer, signatureOid: string, params: Buffer | null, digestOid: string, signer: Certificate): SignerCheck {
+export function checkSignerSignature(data: Buffer, signature: Buffer, signatureOid: string, params: Buffer | null, digestOid: string, signer: Certificate): SignerCheck {
   const key = publicKeyOf(signer)
   if (!key) return 'bad'
   const type = key.asymmetricKeyType

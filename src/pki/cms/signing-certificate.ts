@@ -11,8 +11,8 @@ import type { Attribute } from './signed-data.ts'
  * certificate hash must be that of the signer's certificate, so a certificate swapped in
  * with the same key cannot claim the signature. Null when absent or matching.
  */
-export function checkSigningCertificateAttr (der: Buffer, attrs: Attribute[], signer: Certificate | null): PkiProblem | null {
-  const attr = attrs.find(a => a.oid === CMS.signingCertificateV2 || a.oid === CMS.signingCertificate)
+export function checkSigningCertificateAttr(der: Buffer, attrs: Attribute[], signer: Certificate | null): PkiProblem | null {
+  const attr = attrs.find((a) => a.oid === CMS.signingCertificateV2 || a.oid === CMS.signingCertificate)
   if (!attr || !signer) return null
   const bad = problem('signing_certificate_mismatch', 'The signed reference to the signer\'s certificate (ESS signing-certificate) does not match the certificate in the signature.')
   try {

@@ -6,7 +6,7 @@ import { DIGESTS } from './oids.ts'
 export type TstInfo = { policy: string; imprintHash: string; imprint: Buffer; genTime: Date }
 
 /** TSTInfo (RFC 3161 2.4.2): the fields a signature timestamp is checked with. */
-export function parseTstInfo (der: Buffer): TstInfo {
+export function parseTstInfo(der: Buffer): TstInfo {
   const top = checkDerFraming(der)
   const f = childrenOf(der, need(top, TAG.SEQUENCE, 'a TSTInfo'))
   need(f[0], TAG.INTEGER, 'the TSTInfo version')

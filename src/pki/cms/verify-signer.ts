@@ -35,13 +35,13 @@ export type SignerVerdict = {
   warnings: PkiProblem[]
 }
 
-function single (attrs: Attribute[], oid: string): Attribute | undefined | 'repeated' {
-  const found = attrs.filter(a => a.oid === oid)
+function single(attrs: Attribute[], oid: string): Attribute | undefined | 'repeated' {
+  const found = attrs.filter((a) => a.oid === oid)
   if (found.length > 1 || (found[0] && found[0].values.length !== 1)) return 'repeated'
   return found[0]
 }
 
-function findSigner (sd: SignedData, si: SignerInfo, extra: Certificate[]): { signer: Certificate | null; embedded: Certificate[] } {
+function findSigner(sd: SignedData, si: SignerInfo, extra: Certificate[]): { signer: Certificate | null; embedded: Certificate[] } {
   const embedded: Certificate[] = []
   for (const der of sd.certificates) {
     try { embedded.push(parseCertificate(der)) } catch { /* an unreadable extra certificate is not the signer's business */ }
@@ -58,7 +58,7 @@ type Options = { trust: Trust; now: Date; claimedTime?: Date | null; purposes?: 
  * attributes, the signature (node:crypto), a signature timestamp when present (with its own
  * chain), and the signer's chain to a trust anchor at the signing time.
  */
-export function verifySigner (sd: SignedData, si: SignerInfo, content: Buffer, o: Options): SignerVerdict {
+export function verifySigner(sd: SignedData, si: SignerInfo, content: Buffer, o: Options): SignerVerdict {
   const problems: PkiProblem[] = []
   const warnings: PkiProblem[] = []
   const { signer, embedded } = findSigner(sd, si, o.trust.intermediates)
@@ -124,7 +124,7 @@ export function verifySigner (sd: SignedData, si: SignerInfo, content: Buffer, o
     at: verdict.time,
     crls: o.trust.crls ?? [],
     purposes: o.purposes ?? [],
-    profile: o.profile ?? 'signing'
+    profile: o.profile ?? 'signing',
   })
   verdict.path = chain.path
   problems.push(...chain.problems)
@@ -133,19 +133,19 @@ export function verifySigner (sd: SignedData, si: SignerInfo, content: Buffer, o
   return verdict
 }
 
-function sameOid (der: Buffer, tlv: Tlv, oid: string): boolean {
+function sameOid(der: Buffer, tlv: Tlv, oid: string): boolean {
   try { return oidAt(der, tlv, 'the signed content type') === oid } catch { return false }
 }
 
 /** An RFC 3161 signature timestamp over `signatureValue`; the time when it verifies, else why not. */
-export function verifyTimestamp (token: Buffer, signatureValue: Buffer, o: Options): { time: Date | null; why: string } {
+export function verifyTimestamp(token: Buffer, signatureValue: Buffer, o: Options): { time: Date | null; why: string } {
   try {
     const sd = parseSignedData(token)
     if (sd.contentType !== CMS.tstInfo || !sd.content || sd.signers.length !== 1) return { time: null, why: 'it is not a single-signer RFC 3161 token.' }
     const tst = parseTstInfo(sd.content)
     if (!createHash(tst.imprintHash).update(signatureValue).digest().equals(tst.imprint)) return { time: null, why: 'it was made for another signature.' }
     const v = verifySigner(sd, sd.signers[0], sd.content, { trust: o.trust, now: tst.genTime, claimedTime: tst.genTime, purposes: [EKU_NAMES.timeStamping], profile: 'rfc5280', timestamps: false })
-    if (!v.ok) return { time: null, why: v.problems.map(p => p.message).join(' ') }
+    if (!v.ok) return { time: null, why: v.problems.map((p) => p.message).join(' ') }
     return { time: tst.genTime, why: '' }
   } catch (e) {
     return { time: null, why: e instanceof PkiInputError ? e.message : 'it cannot be read.' }

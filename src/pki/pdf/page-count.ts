@@ -6,7 +6,7 @@ const PAGE = /\/Type\s*\/Page(?![A-Za-z])/
  * (the latest revision wins, as incremental updates redefine objects). Null when none is found
  * in plain objects (pages inside compressed object streams are not read).
  */
-export function pdfPageCount (pdf: Buffer): number | null {
+export function pdfPageCount(pdf: Buffer): number | null {
   const text = pdf.toString('latin1')
   const pages = new Map<string, boolean>()
   OBJECT.lastIndex = 0

@@ -22,13 +22,13 @@ export class TooManySignatures extends PkiInputError {}
 const BYTE_RANGE = /^\/ByteRange\s*\[\s*(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s*\]/
 const HEX = /^<[0-9A-Fa-f\s]*>$/
 
-export function isPdf (bytes: Buffer): boolean {
+export function isPdf(bytes: Buffer): boolean {
   const head = bytes.subarray(0, 1024).toString('latin1')
   return head.includes('%PDF-')
 }
 
 /** PDF date D:YYYYMMDDHHmmSSOHH'mm' (fields after the year optional); null when it cannot be read. */
-export function pdfDate (text: string): Date | null {
+export function pdfDate(text: string): Date | null {
   const m = /^D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:([Zz])|([+-])(\d{2})'?(\d{2})?'?)?$/.exec(text.trim())
   if (!m) return null
   const [y, mo, d, h, mi, s] = [m[1], m[2] ?? '01', m[3] ?? '01', m[4] ?? '00', m[5] ?? '00', m[6] ?? '00'].map(Number)
@@ -39,7 +39,7 @@ export function pdfDate (text: string): Date | null {
 }
 
 /** The text of the object around `at`, with the /Contents string [from, to) left out. Works on the buffer: files are large. */
-function dictionaryAround (pdf: Buffer, at: number, from: number, to: number): string {
+function dictionaryAround(pdf: Buffer, at: number, from: number, to: number): string {
   const lo = Math.max(0, pdf.lastIndexOf('obj', at, 'latin1'), at - 65_536)
   const afterContents = to > at && to - at < 16 * 1024 * 1024 ? to : at
   let hi = pdf.indexOf('endobj', afterContents, 'latin1')
@@ -54,7 +54,7 @@ function dictionaryAround (pdf: Buffer, at: number, from: number, to: number): s
  * The gap between the two ranges must be exactly the hex string /Contents, or the
  * signature would leave unsigned bytes that are not the signature itself.
  */
-export function findPdfSignatures (pdf: Buffer): PdfSignature[] {
+export function findPdfSignatures(pdf: Buffer): PdfSignature[] {
   const seen = new Set<string>()
   const out: PdfSignature[] = []
   for (let at = pdf.indexOf('/ByteRange', 0, 'latin1'); at >= 0; at = pdf.indexOf('/ByteRange', at + 10, 'latin1')) {
@@ -79,7 +79,7 @@ export function findPdfSignatures (pdf: Buffer): PdfSignature[] {
       subFilter,
       claimedTime: when ? pdfDate(when) : null,
       signedBytes: Buffer.concat([pdf.subarray(0, b), pdf.subarray(c, c + d)]),
-      coversWholeDocument: c + d === pdf.length
+      coversWholeDocument: c + d === pdf.length,
     })
   }
   return out
