@@ -27,7 +27,7 @@ import { NATIONAL_CSV, NATIONAL_LINEAGE, SEED_FILE, loadDataSet, type LoadReport
 import { intakeRows, intakeSizes, makeChain, measureDocuments, measurePki, measureRegistrations, prepareRegistrar, type PkiResult, type RegistrationResult } from './lib/intake.ts'
 import { coldStart, ensureBuilt, rssOf, startBenchServer, tempDir, type BenchServer, type ColdStart } from './lib/server.ts'
 import { readEachFor, readFor, type LoadResult } from './lib/http.ts'
-import { summarize, timeRuns, type Timing } from './lib/stats.ts'
+import { timeRuns, type Timing } from './lib/stats.ts'
 import { fmt, machine, ms, ratio, table, writeResults, type Row } from './lib/report.ts'
 
 const argv = process.argv.slice(2)

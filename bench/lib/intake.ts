@@ -38,7 +38,13 @@ export function intakeSizes(quick: boolean): IntakeSizes {
 
 /** Rates per second; the figure is the best round (the least disturbed by other work on a shared machine), `rounds` keeps them all. */
 export type PkiResult = {
-  leaves: number; oneThread: number; parsedOneThread: number; workers: number; threads: number; openssl: number; opensslVersion: string
+  leaves: number
+  oneThread: number
+  parsedOneThread: number
+  workers: number
+  threads: number
+  openssl: number
+  opensslVersion: string
   rounds: { oneThread: number[]; parsedOneThread: number[]; openssl: number[] }
 }
 
@@ -161,7 +167,7 @@ function rowOf(pem: string, unitCode: string, version: { id: number; committee_i
 export async function measureRegistrations(db: Db, databaseUrl: string, server: BenchServer, chain: ChainSpec, token: string, sizes: IntakeSizes, log: (s: string) => void): Promise<RegistrationResult> {
   const total = sizes.single + sizes.batches * sizes.batchSize
   const { subjects, units } = await subjectsFor(db, total)
-  let t = performance.now()
+  const t = performance.now()
   const serialBase = 0x20000000 + crypto.randomInt(0, 0x10000000) // distinct leaves in every run, also on a reused DATABASE_URL
   const pems = await issueLeaves(chain, subjects, serialBase)
   const leavesIssuedMs = performance.now() - t
@@ -173,7 +179,7 @@ export async function measureRegistrations(db: Db, databaseUrl: string, server: 
     const after = await cpuMark()
     return { appMs: (after.app - before.app) / Math.max(1, n), postgresMs: cpuBetween(before.pg, after.pg) / Math.max(1, n) }
   }
-  let firstSingleRefusal: string | null = null
+  let firstSingleRefusal = null as string | null // set in a callback, which narrowing does not see
   let mark = await cpuMark()
   const singlePems = pems.slice(0, sizes.single)
   const singleRun = await server.profiled('registrations-single', () => postEach(`${server.appUrl}/v1/certificates`, singlePems, {
@@ -188,7 +194,7 @@ export async function measureRegistrations(db: Db, databaseUrl: string, server: 
   for (let i = 0; i < batchPems.length; i += sizes.batchSize) bodies.push(batchPems.slice(i, i + sizes.batchSize).join(''))
   let created = 0
   let items = 0
-  let firstBatchRefusal: string | null = null
+  let firstBatchRefusal = null as string | null
   mark = await cpuMark()
   const batchRun = await server.profiled('registrations-batch', () => postEach(`${server.appUrl}/v1/certificates/batch`, bodies, {
     connections: sizes.batchClients, headers,
@@ -204,7 +210,6 @@ export async function measureRegistrations(db: Db, databaseUrl: string, server: 
   const batch = { ...batchRun, created, items, perSecond: created / batchRun.seconds, firstRefusal: firstBatchRefusal, cpu: await cpuPer(mark, created) }
   log(`batch: ${created}/${batchPems.length} created in ${bodies.length} requests of ${sizes.batchSize}, ${fmt(batch.seconds, 2)} s = ${fmt(batch.perSecond)}/s; CPU per registration: app ${fmt(batch.cpu.appMs, 2)} ms, PostgreSQL ${fmt(batch.cpu.postgresMs, 2)} ms${firstBatchRefusal ? `; first refusal: ${firstBatchRefusal}` : ''}`)
 
-  t = performance.now()
   const versions = new Map((await queryRows<{ code: string; id: number; committee_id: number }>(db, sql`
     select code, id, committee_id from admin_units where valid_to is null`)).map((v) => [v.code, v]))
   const rows = pems.map((p, i) => rowOf(p, units[i], versions.get(units[i])))

@@ -24,7 +24,7 @@ const constantUrl = await constant.listen({ port: 0, host: '127.0.0.1' })
 
 // {type:'profile', file}: starts the V8 CPU profiler; {type:'profile', file} again stops it and writes the profile to file.
 let session: Session | null = null
-process.on('message', async (m: { type?: string; file?: string }) => {
+const onMessage = async (m: { type?: string; file?: string }) => {
   if (m?.type === 'memory') process.send!({ type: 'memory', memory: process.memoryUsage(), cpu: process.cpuUsage() })
   if (m?.type === 'profile') {
     if (!session) {
@@ -41,7 +41,8 @@ process.on('message', async (m: { type?: string; file?: string }) => {
     }
     process.send!({ type: 'profiled' })
   }
-})
+}
+process.on('message', (m: { type?: string; file?: string }) => { void onMessage(m) })
 let closing = false
 const stop = async () => {
   if (closing) return

@@ -2,11 +2,21 @@ import { shareOf, type Share, type ShareRule } from './reform-share.ts'
 
 /** One row of the history file; empty strings where the file has empty cells. */
 export type Version = {
-  code: string; name: string; type: string; level: string; parentCode: string; validFrom: string; validTo: string
+  code: string
+  name: string
+  type: string
+  level: string
+  parentCode: string
+  validFrom: string
+  validTo: string
 }
 
 export type LineageRow = {
-  oldCode: string; oldValidTo: string; newCode: string; newValidFrom: string; share: Share
+  oldCode: string
+  oldValidTo: string
+  newCode: string
+  newValidFrom: string
+  share: Share
   origin: 'reform-commune' | 'reform-province' | 'continuation'
 }
 

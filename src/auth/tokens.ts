@@ -21,7 +21,8 @@ export function newTokenSecret(): string {
  */
 export const ACTOR_TTL_MS = 5_000
 const MAX_CACHED = 10_000
-const actorCaches = new WeakMap<object, Map<string, { actor: Actor; until: number }>>()
+type CachedActor = { actor: Actor; until: number }
+const actorCaches = new WeakMap<object, Map<string, CachedActor>>()
 
 export async function findActor(db: Db, token: string): Promise<Actor | null> {
   const tokenHash = hashToken(token)
@@ -35,7 +36,7 @@ export async function findActor(db: Db, token: string): Promise<Actor | null> {
     return null
   }
   const actor: Actor = { id: row.id, name: row.name, role: row.role as Role, scope: row.scope ?? null }
-  if (!cache) actorCaches.set(db, (cache = new Map()))
+  if (!cache) actorCaches.set(db, (cache = new Map<string, CachedActor>()))
   if (cache.size >= MAX_CACHED) cache.clear()
   cache.set(tokenHash, { actor, until: Date.now() + ACTOR_TTL_MS })
   return actor

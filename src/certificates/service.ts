@@ -15,7 +15,6 @@ import type { Db, Tx } from '../db/open.ts'
 import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.ts'
 import { queryRows } from '../db/rows.ts'
 import type { Actor } from '../auth/actor.ts'
-import { audit } from '../auth/audit.ts'
 import { inScope } from '../auth/scope.ts'
 import { HttpProblem, badRequest, duplicate, forbidden, notFound, type ProblemEntry } from '../http/problem.ts'
 import { verifyCertificate, type Certificate } from '../pki/index.ts'
@@ -27,7 +26,7 @@ import { inForceOn } from '../units/rules.ts'
 import { parseMomentStrict } from '../lib/strict-dates.ts'
 import { textFault } from '../http/strict-input.ts'
 import { LIMITS, requestBudget } from './limits.ts'
-import { certificateStatus, startOfVietnamDay, vietnamDay, type CertificateStatus } from './status.ts'
+import { certificateStatus, vietnamDay, type CertificateStatus } from './status.ts'
 import { contractProblems, readUpload, readingProblem } from './trust-service.ts'
 import { trustStore, type TrustStore } from './trust-cache.ts'
 
@@ -392,7 +391,7 @@ export const MAX_BATCH_ITEMS = LIMITS.batchItems
  */
 export async function registerBatch(db: Db, actor: Actor, items: (ItemInput & { index: number })[], sharedChain: Certificate[] = []): Promise<BatchResult[]> {
   const prepared = await prepareItems(db, actor, items, sharedChain)
-  const results: BatchResult[] = new Array(items.length)
+  const results = new Array<BatchResult>(items.length)
   const firstOf = new Map<string, number>()
   const toInsert: { i: number; values: typeof certificates.$inferInsert }[] = []
   prepared.forEach((p, i) => {

@@ -115,9 +115,18 @@ async function runJsonl(io: Io): Promise<number> {
 }
 
 type FileArgs = {
-  anchors: string[]; intermediates: string[]; crls: string[]; purposes: string[]; policies: string[]
-  explicitPolicy: boolean; inhibitPolicyMapping: boolean; inhibitAnyPolicy: boolean
-  at?: string; profile?: string; maxDepth?: string; certs: string[]
+  anchors: string[]
+  intermediates: string[]
+  crls: string[]
+  purposes: string[]
+  policies: string[]
+  explicitPolicy: boolean
+  inhibitPolicyMapping: boolean
+  inhibitAnyPolicy: boolean
+  at?: string
+  profile?: string
+  maxDepth?: string
+  certs: string[]
 }
 
 function parseArgs(args: string[]): FileArgs {

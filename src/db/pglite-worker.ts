@@ -31,7 +31,7 @@ try {
   port.close()
 }
 
-port.on('message', async (m: { type: string; file?: string }) => {
+const onMessage = async (m: { type: string; file?: string }) => {
   if (m.type === 'dump' && m.file) {
     const tar = await db.dumpDataDir('none')
     fs.writeFileSync(m.file, Buffer.from(await tar.arrayBuffer()))
@@ -46,4 +46,5 @@ port.on('message', async (m: { type: string; file?: string }) => {
       port.close()
     }
   }
-})
+}
+port.on('message', (m: { type: string; file?: string }) => { void onMessage(m) })

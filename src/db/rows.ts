@@ -3,7 +3,7 @@ import type { Tx } from './open.ts'
 
 /** Runs raw SQL and returns its rows on both drivers (PGlite answers {rows}, postgres.js an array). */
 export async function queryRows<T>(db: Tx, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown
+  const result: unknown = await db.execute(query)
   if (Array.isArray(result)) return result as T[]
   return ((result as { rows?: T[] }).rows ?? [])
 }

@@ -54,7 +54,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       // Only the error's class and code: its message may hold SQL parameters or a PEM.
       request.log.error({ correlationId: request.id, errorName: err.name, errorCode: err.code ?? pgCode(err) }, 'request failed')
     }
-    if (problem.status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(problem.extra.retryAfterSeconds ?? 60))
+    if (problem.status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(problem.extra.retryAfterSeconds as number | undefined ?? 60))
     return sendProblem(reply, problem)
   })
   app.setNotFoundHandler((request, reply) =>

@@ -69,7 +69,7 @@ function coerce(values: Record<string, unknown>, schema: Schema | undefined, par
     const where = `${part} parameter ${name}`
     const types = typesOf(prop)
     if (typeof value === 'string') values[name] = readScalar(value, types, where)
-    else if (Array.isArray(value) && types.has('array')) values[name] = value.map((v) => (typeof v === 'string' ? readScalar(v, typesOf(prop.items), where) : v))
+    else if (Array.isArray(value) && types.has('array')) values[name] = value.map((v: unknown) => (typeof v === 'string' ? readScalar(v, typesOf(prop.items), where) : v))
     else if (Array.isArray(value) && !types.has('array')) throw badRequest(`${where} is given more than once.`)
   }
 }

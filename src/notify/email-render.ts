@@ -19,39 +19,39 @@ function content(event: EventPayload): { subject: string; lines: string[]; engli
   switch (event.type) {
     case 'certificate.expiring':
       return {
-        subject: `[Kyso] Chứng thư số của ${d.unitName} hết hạn sau ${d.daysLeft} ngày`,
+        subject: `[Kyso] Chứng thư số của ${String(d.unitName)} hết hạn sau ${String(d.daysLeft)} ngày`,
         lines: [
-          `Chứng thư số của ${d.unitName} (mã ${d.unitCode}) hết hạn ngày ${vnDate(d.notAfter)}, còn ${d.daysLeft} ngày.`,
+          `Chứng thư số của ${String(d.unitName)} (mã ${String(d.unitCode)}) hết hạn ngày ${vnDate(d.notAfter)}, còn ${String(d.daysLeft)} ngày.`,
           'Đề nghị liên hệ Ban Cơ yếu Chính phủ để gia hạn hoặc cấp mới trước ngày hết hạn.',
-          `Mã chứng thư: ${d.certificateId}`,
+          `Mã chứng thư: ${String(d.certificateId)}`,
         ],
-        english: `English: the certificate of ${d.unitCode} expires on ${String(d.notAfter).slice(0, 10)} (${d.daysLeft} days left).`,
+        english: `English: the certificate of ${String(d.unitCode)} expires on ${String(d.notAfter).slice(0, 10)} (${String(d.daysLeft)} days left).`,
       }
     case 'coverage.unit_uncovered':
       return {
-        subject: `[Kyso] ${d.unitName} không còn chứng thư số hợp lệ`,
-        lines: [`${d.unitName} (mã ${d.unitCode}) không còn chứng thư số tổ chức hợp lệ từ ${vnDate(d.since)}.`],
-        english: `English: unit ${d.unitCode} has no valid organisation certificate since ${String(d.since).slice(0, 10)}.`,
+        subject: `[Kyso] ${String(d.unitName)} không còn chứng thư số hợp lệ`,
+        lines: [`${String(d.unitName)} (mã ${String(d.unitCode)}) không còn chứng thư số tổ chức hợp lệ từ ${vnDate(d.since)}.`],
+        english: `English: unit ${String(d.unitCode)} has no valid organisation certificate since ${String(d.since).slice(0, 10)}.`,
       }
     case 'coverage.complete':
       return {
         subject: '[Kyso] 100% đơn vị đã có chứng thư số',
-        lines: [`Tất cả ${d.total} đơn vị cấp xã trong phạm vi theo dõi đều có chứng thư số hợp lệ.`],
-        english: `English: all ${d.total} commune-level units in scope are covered (100%).`,
+        lines: [`Tất cả ${String(d.total)} đơn vị cấp xã trong phạm vi theo dõi đều có chứng thư số hợp lệ.`],
+        english: `English: all ${String(d.total)} commune-level units in scope are covered (100%).`,
       }
     case 'digest': {
       const expiring = (d.expiring as Expiring[]) ?? []
       const uncovered = (d.uncovered as Unit[]) ?? []
       return {
-        subject: `[Kyso] Tổng hợp ${d.every === 'week' ? 'tuần' : 'ngày'} ${vnDate(event.timestamp)}: ${d.covered}/${d.total} đơn vị có chứng thư số`,
+        subject: `[Kyso] Tổng hợp ${d.every === 'week' ? 'tuần' : 'ngày'} ${vnDate(event.timestamp)}: ${String(d.covered)}/${String(d.total)} đơn vị có chứng thư số`,
         lines: [
-          `Có chứng thư số hợp lệ: ${d.covered}/${d.total} đơn vị cấp xã.`,
+          `Có chứng thư số hợp lệ: ${String(d.covered)}/${String(d.total)} đơn vị cấp xã.`,
           `Sắp hết hạn trong 90 ngày: ${expiring.length}.`,
           ...expiring.map((e) => `- ${e.unitName} (${e.unitCode}): hết hạn ${vnDate(e.notAfter)}`),
           `Chưa có chứng thư số: ${uncovered.length}.`,
           ...uncovered.map((u) => `- ${u.name} (${u.code})`),
         ],
-        english: `English: ${d.covered} of ${d.total} units covered; ${expiring.length} certificates expire within 90 days; ${uncovered.length} units uncovered.`,
+        english: `English: ${String(d.covered)} of ${String(d.total)} units covered; ${expiring.length} certificates expire within 90 days; ${uncovered.length} units uncovered.`,
       }
     }
     default:

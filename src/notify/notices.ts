@@ -18,14 +18,15 @@ export type NoticeView = {
   lastError: string | null
 }
 
-const iso = (v: unknown) => (v === null || v === undefined ? null : (v instanceof Date ? v : new Date(String(v))).toISOString())
+/** A timestamp column's value (a Date, or its text on a driver that leaves it as text) as ISO 8601. */
+const iso = (v: Date | string | null | undefined) => (v === null || v === undefined ? null : (v instanceof Date ? v : new Date(String(v))).toISOString())
 
 /**
  * The latest notices of the subscriptions this actor may see (or of one certificate), newest first,
  * each with the error of its last failed attempt: one statement, for the dashboard.
  */
 export async function listNotices(db: Db, actor: Actor, opts: { certificateId?: string; limit: number }): Promise<NoticeView[]> {
-  const rows = await queryRows<Record<string, unknown>>(db, sql`
+  const rows = await queryRows<Record<string, unknown> & { due_at: Date | string; delivered_at: Date | string | null }>(db, sql`
     select j.id, j.subscription_id, s.channel, j.type, j.key, j.certificate_id, j.status, j.due_at, j.delivered_at, j.attempts,
       (select d.error from notify_deliveries d where d.job_id = j.id and not d.ok order by d.id desc limit 1) as last_error
     from notify_jobs j join notify_subscriptions s on s.id = j.subscription_id

@@ -63,23 +63,27 @@ export class Notifier {
       if (!jobs.length) break
       const outcomes = await deliverJobs(jobs, this.deliverOptions)
       await recordOutcomes(this.db, this.now(), outcomes)
-      for (const o of outcomes) o.ok ? delivered++ : failed++
+      for (const o of outcomes) {
+        if (o.ok) delivered++
+        else failed++
+      }
     }
     return { enqueued, delivered, failed, enqueuedBy }
   }
 
   start(): void {
     if (this.config.notifyIntervalSeconds <= 0 || this.timer || this.stopped) return
+    const run = async () => {
+      try {
+        await this.tick()
+      } catch (err) {
+        // A database outage: nothing was lost (the claims expire), the next run picks the work up again.
+        this.log.warn({ err: safeError(err as Error) }, 'notification run failed; retrying at the next interval')
+      }
+      if (!this.stopped) schedule()
+    }
     const schedule = () => {
-      this.timer = setTimeout(async () => {
-        try {
-          await this.tick()
-        } catch (err) {
-          // A database outage: nothing was lost (the claims expire), the next run picks the work up again.
-          this.log.warn({ err: safeError(err as Error) }, 'notification run failed; retrying at the next interval')
-        }
-        if (!this.stopped) schedule()
-      }, this.config.notifyIntervalSeconds * 1000)
+      this.timer = setTimeout(() => { void run() }, this.config.notifyIntervalSeconds * 1000)
       this.timer.unref()
     }
     schedule()

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { T, bitString, guarded, expect, integerHex, isContext, kids, oidOf, parseDer, smallInteger, type Node } from './asn1.ts'
+import { T, bitString, guarded, expect, integerHex, isContext, kids, oidOf, parseDer, smallInteger } from './asn1.ts'
 import { childrenOf, readTlv, slice } from './der.ts'
 import { malformed } from './errors.ts'
 import { decodeExtensions, parseExtensionList, type BasicConstraints, type Extension, type NameConstraints } from './extensions.ts'
@@ -22,7 +22,7 @@ export type Certificate = {
   issuerDer: Buffer
   notBefore: Date
   notAfter: Date
-  keyAlgorithm: 'RSA' | 'EC' | string
+  keyAlgorithm: string // 'RSA', 'EC', another name of KEY_ALGORITHMS, or the OID of an algorithm it does not name
   keySize: number
   curve?: string
   publicKeyDer: Buffer

@@ -9,7 +9,8 @@ export type Subtree = GeneralName
 export type NameConstraints = { permitted: Subtree[]; excluded: Subtree[] }
 
 export type DecodedExtensions = {
-  keyUsage?: string[]; keyUsageCritical?: boolean
+  keyUsage?: string[]
+  keyUsageCritical?: boolean
   extKeyUsage?: string[]
   basicConstraints?: BasicConstraints
   subjectKeyId?: string

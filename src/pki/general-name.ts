@@ -11,6 +11,7 @@ export type GeneralName =
 
 const ascii = (node: Node, what: string): string => {
   const s = node.value as string
+  // eslint-disable-next-line no-control-regex -- \x00-\x7f is the ASCII range: the test is for any character outside it
   if (typeof s !== 'string' || /[^\x00-\x7f]/.test(s)) throw malformed(`Non-ASCII text in ${what}.`)
   return s
 }

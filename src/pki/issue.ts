@@ -110,7 +110,7 @@ function ipBytes(text: string): Buffer {
         const [head, tail = ''] = addr.split('::')
         const h = head ? head.split(':') : []
         const t = tail ? tail.split(':') : []
-        const groups = addr.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h
+        const groups = addr.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : h
         return Buffer.from(groups.map((g) => g.padStart(4, '0')).join(''), 'hex')
       })()
   if (prefix === undefined) return bytes

@@ -43,8 +43,11 @@ export function formatPercent(percent: number): string {
   return `${formatDecimal(percent, 2)}%`
 }
 
+/** A value a report prints: text, a number, or nothing (null, undefined: empty). */
+export type Cell = string | number | boolean | null | undefined
+
 /** HTML text and attribute escaping. */
-export function escapeHtml(value: unknown): string {
+export function escapeHtml(value: Cell): string {
   return String(value ?? '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -54,7 +57,7 @@ export function escapeHtml(value: unknown): string {
 }
 
 /** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. Leading =,+,-,@ are neutralised against formula injection. */
-export function csvField(value: unknown): string {
+export function csvField(value: Cell): string {
   let s = value === null || value === undefined ? '' : String(value)
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s

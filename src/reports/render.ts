@@ -1,5 +1,5 @@
 import { formatDayVn, formatMonthVn } from '../lib/dates.ts'
-import { csvField, escapeHtml, formatInteger, formatPercent, formatTy } from './format.ts'
+import { csvField, escapeHtml, formatInteger, formatPercent, formatTy, type Cell } from './format.ts'
 import type { MinistryReport } from './service.ts'
 
 export const CSV_COLUMNS = [
@@ -14,7 +14,7 @@ export const CSV_COLUMNS = [
  * Numbers are plain (percent with a dot and two decimals) so that the file parses everywhere.
  */
 export function reportCsv(report: MinistryReport): string {
-  const lines: unknown[][] = [[...CSV_COLUMNS]]
+  const lines: Cell[][] = [[...CSV_COLUMNS]]
   lines.push([
     'total', report.parent.code ?? '', report.parent.name, '', '', report.coverage.total, report.coverage.covered,
     report.coverage.percent.toFixed(2), report.documentsSigned, report.estimatedSavingsVnd, report.asOf, report.reached100At ?? '',

@@ -27,7 +27,7 @@ t.test('registering certificates', async (t) => {
     const body = res.json()
     t.equal(body.code, code)
     t.ok(typeof body.detail === 'string' && body.detail.length > 20, 'the detail says what happened')
-    if (problems) t.same([...new Set(body.problems.map((p: { code: string }) => p.code))].sort(), [...problems].sort(), `problems ${problems}`)
+    if (problems) t.same([...new Set(body.problems.map((p: { code: string }) => p.code))].sort(), [...problems].sort(), `problems ${problems.join(',')}`)
     t.same(await stored(database.db), before, 'nothing stored')
     return body
   }

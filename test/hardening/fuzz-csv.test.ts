@@ -44,7 +44,7 @@ t.test('fuzzing the CSV imports: refused as a whole, nothing stored', async (t) 
   const poison = { '/v1/units/import': '99999999999,Xã Sai,not_a_type,galaxy,', '/v1/activity/import': '23221,2025-13,-5' }
   const url = fc.constantFrom('/v1/units/import' as const, '/v1/activity/import' as const)
 
-  t.test('random rows around a bad one', async (t) => {
+  t.test('random rows around a bad one', async (_t) => {
     await fc.assert(fc.asyncProperty(url, fc.array(row, { maxLength: 30 }), fc.nat(), fc.constantFrom('\n', '\r\n', '\r'), fc.boolean(),
       async (u, rows, at, eol, header) => {
         const lines = [...rows]
@@ -54,7 +54,7 @@ t.test('fuzzing the CSV imports: refused as a whole, nothing stored', async (t) 
       }), { numRuns: fuzzRuns(150), seed: fuzzSeed(11), endOnFailure: true })
   })
 
-  t.test('wrong encodings: random bytes, Latin-1, UTF-16, invalid UTF-8 sequences', async (t) => {
+  t.test('wrong encodings: random bytes, Latin-1, UTF-16, invalid UTF-8 sequences', async (_t) => {
     const text = `${UNITS_HEADER}\n23999,Xã Tân Hà,xa,commune,593\n`
     const encoded = fc.oneof(
       fc.uint8Array({ minLength: 1, maxLength: 2000 }).map((b) => Buffer.from(b)),

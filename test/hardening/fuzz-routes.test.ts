@@ -143,7 +143,7 @@ t.test('every parameter of every route of the OpenAPI document: no 5xx, problem+
     if (!stats.has(route)) stats.set(route, new Stats())
     stats.get(route)!.record(ms, res.statusCode, c.what)
     if (res.statusCode >= 500) failures.push(`${c.what} → ${res.statusCode} ${res.body.slice(0, 200)}`)
-    else if (res.statusCode >= 400 && !String(res.headers['content-type']).startsWith('application/problem+json')) failures.push(`${c.what} → ${res.statusCode} as ${res.headers['content-type']}`)
+    else if (res.statusCode >= 400 && !String(res.headers['content-type']).startsWith('application/problem+json')) failures.push(`${c.what} → ${res.statusCode} as ${String(res.headers['content-type'])}`)
     if (!write) continue
     const after = await fingerprint(database.db, tables)
     if (res.statusCode >= 400 && after !== baseline) failures.push(`${c.what} → ${res.statusCode} but the database changed`)

@@ -77,13 +77,13 @@ t.test('fuzzing the uploads: every answer is a 4xx problem+json and nothing is s
       return false
     }
     if (res.statusCode === 200 && u.url === '/v1/certificates/batch') {
-      const { results } = res.json() as { results: { status: number }[] }
+      const { results } = res.json<{ results: { status: number }[] }>()
       if (results.some((r) => r.status === 201 || r.status >= 500)) return fail('a batch item was recorded or failed with 5xx')
       return true
     }
     if (res.statusCode < 400 || res.statusCode >= 500) return fail('not a 4xx')
     if (res.headers['content-type'] !== 'application/problem+json; charset=utf-8') return fail('not problem+json')
-    const body = res.json() as { status?: number; code?: string }
+    const body = res.json<{ status?: number; code?: string }>()
     if (body.status !== res.statusCode || typeof body.code !== 'string') return fail('not a problem body')
     return true
   }
@@ -142,11 +142,11 @@ t.test('fuzzing the uploads: every answer is a 4xx problem+json and nothing is s
       return { url, type: types[pick % types.length], body, what }
     })
 
-  t.test('mutations of valid DER, PKCS#7 and CRLs, raw and as PEM', async (t) => {
+  t.test('mutations of valid DER, PKCS#7 and CRLs, raw and as PEM', async (_t) => {
     await fc.assert(fc.asyncProperty(derUpload, holds), { numRuns: fuzzRuns(150), seed: fuzzSeed(20261126), endOnFailure: true })
   })
 
-  t.test('random bytes and random text', async (t) => {
+  t.test('random bytes and random text', async (_t) => {
     const anyType = fc.constantFrom('application/pkix-cert', 'application/x-pem-file', 'text/plain', 'application/pkcs7-mime', 'application/pkix-crl', 'application/octet-stream', 'application/json')
     const randomBody = fc.oneof(
       fc.uint8Array({ maxLength: 4096 }).map((b) => Buffer.from(b)),
@@ -157,7 +157,7 @@ t.test('fuzzing the uploads: every answer is a 4xx problem+json and nothing is s
       { numRuns: fuzzRuns(150), seed: fuzzSeed(7), endOnFailure: true })
   })
 
-  t.test('PEM with broken base64, mixed blocks, headers, missing ends', async (t) => {
+  t.test('PEM with broken base64, mixed blocks, headers, missing ends', async (_t) => {
     const b64 = good.der.toString('base64')
     const block = (label: string, body: string) => `-----BEGIN ${label}-----\n${body.replace(/.{1,64}/g, '$&\n')}-----END ${label}-----\n`
     const pieces = fc.constantFrom(
@@ -175,7 +175,7 @@ t.test('fuzzing the uploads: every answer is a 4xx problem+json and nothing is s
       holds({ url, type, body, what: 'PEM mixture' })), { numRuns: fuzzRuns(120), seed: fuzzSeed(99), endOnFailure: true })
   })
 
-  t.test('JSON bodies: random values, certificates as strings, items', async (t) => {
+  t.test('JSON bodies: random values, certificates as strings, items', async (_t) => {
     const cert = fc.oneof(fc.string({ maxLength: 300 }), fc.constant(good.pem), fc.constant(fresh.der.toString('base64').slice(0, 500)), fc.constant(''), fc.constant(crl.pem))
     const item = fc.record({ certificate: cert, unitCode: fc.option(fc.oneof(fc.constant('23221'), fc.constant('60'), fc.string({ maxLength: 12 })), { nil: undefined }), kind: fc.option(fc.string({ maxLength: 12 }), { nil: undefined }) }, { requiredKeys: [] })
     const json = fc.oneof(

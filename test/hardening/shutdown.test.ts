@@ -43,7 +43,7 @@ function post(url: string, headers: Record<string, string>, body: string): Promi
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => {
-        try { resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }) } catch (err) { reject(err) }
+        try { resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }) } catch (err) { reject(err instanceof Error ? err : new Error(String(err))) }
       })
       res.on('error', reject)
     })

@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import forge from 'node-forge'
-import { generateKey, issueCertificate, privateKeyPem, type Issued } from '../../src/pki/issue.ts'
+import { generateKey, issueCertificate, privateKeyPem, type Issued, type NameSpec } from '../../src/pki/issue.ts'
 import { parseSignedData } from '../../src/pki/cms/signed-data.ts'
 import { day, hierarchy, type Hierarchy, type Ca } from './pki.ts'
 
@@ -24,9 +24,9 @@ function tmp<T>(fn: (dir: string) => T): T {
 }
 
 /** A hierarchy with an organisation signer (RSA), an EC signer, a head-of-committee signer and a TSA under its own root. */
-export function signingKit(subject: [string, string, any?][], name = 'Docs'): Kit {
+export function signingKit(subject: NameSpec, name = 'Docs'): Kit {
   const h = hierarchy(name)
-  const issue = (subj: [string, string, any?][], spec: Parameters<typeof generateKey>[0], extra: object = {}): Signer => {
+  const issue = (subj: NameSpec, spec: Parameters<typeof generateKey>[0], extra: object = {}): Signer => {
     const key = generateKey(spec)
     const issued = issueCertificate({
       subject: subj, key: key.publicKey, issuer: { cert: h.ca.cert, key: h.ca.key },
@@ -156,7 +156,8 @@ function appendUpdate(pdf: Buffer, u: Update): Buffer {
   return Buffer.concat([pdf, Buffer.from(out, 'latin1')])
 }
 
-export type PdfSignOptions = CmsOptions & { subFilter?: 'adbe.pkcs7.detached' | 'ETSI.CAdES.detached' | string; timestamp?: Signer; when?: string; placeholder?: number }
+/** subFilter: 'adbe.pkcs7.detached' (the default), 'ETSI.CAdES.detached', or another one, to see it refused. */
+export type PdfSignOptions = CmsOptions & { subFilter?: string; timestamp?: Signer; when?: string; placeholder?: number }
 
 /** Signs a PDF in an incremental update, the way signing software does: a signature field, a placeholder, the ranges around it. */
 export function signPdf(pdf: Buffer, signer: Signer, o: PdfSignOptions = {}): Buffer {

@@ -135,7 +135,7 @@ async function scenario(t: Test, instances: number) {
   // E-mail: readable, in Vietnamese with an English line, text and HTML.
   const mails = smtp.messages.map((m) => m.mail)
   const byType = (type: string) => mails.filter((m) => m.headers.get('x-kyso-event') === type)
-  t.same(byType('certificate.expiring').map((m) => String(m.headers.get('x-kyso-notice'))).length, mailExpected.length, 'expiry e-mails')
+  t.same(byType('certificate.expiring').length, mailExpected.length, 'expiry e-mails')
   t.equal(new Set(mails.map((m) => m.messageId)).size, mails.length, 'no e-mail sent twice')
   const digests = byType('digest')
   t.equal(digests.length, 15, 'a weekly digest for each of the 15 Mondays from 1 March to 9 June 2027')

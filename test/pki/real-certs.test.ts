@@ -135,7 +135,7 @@ t.test('negative controls from SOURCES.md fail', async (t) => {
   ]
   for (const [leaf, anchors, inter, at, code] of cases) {
     const r = verifyCertificate(certs[leaf], { anchors: anchors.map((a) => certs[a]), intermediates: inter.map((i) => certs[i]), at: at ?? certs[leaf].notBefore, profile: 'rfc5280' })
-    t.notOk(r.ok, `${leaf} under ${anchors}`)
+    t.notOk(r.ok, `${leaf} under ${anchors.join(',')}`)
     t.ok(r.problems.some((p) => p.code === code), `${leaf}: ${code}`)
     t.ok(r.problems.every((p) => p.message.length > 20 && !p.message.includes('undefined')))
   }
