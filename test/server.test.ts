@@ -4,18 +4,21 @@ import path from 'node:path'
 import t from 'tap'
 import { startServer, failedStart } from './helpers/server-process.ts'
 
-t.test('the server starts on an empty data folder, serves the seed, refuses a second process and stops on SIGTERM', async (t) => {
+t.test('the server starts on an empty data folder, serves the national seed, refuses a second process and stops on SIGTERM', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-server-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
-  const env: Record<string, string> = { DATA_DIR: dir, ADMIN_TOKEN: 'server-test-admin-token' }
+  // The default seed, as a fresh clone's `npm start` loads it: every unit version since 2017 and the lineage.
+  const env: Record<string, string> = { DATA_DIR: dir, ADMIN_TOKEN: 'server-test-admin-token', SEED: 'vietnam' }
   if (process.env.TEST_DATABASE_URL) t.comment('embedded database test: runs on PGlite whatever TEST_DATABASE_URL says')
 
   const server = await startServer(env)
   t.teardown(() => { server.child.kill('SIGKILL') })
   const health = await fetch(`${server.url}/health`)
   t.equal(health.status, 200)
-  const units = await (await fetch(`${server.url}/v1/units?parent=60&level=commune`)).json() as { total: number }
-  t.equal(units.total, 127)
+  const units = await (await fetch(`${server.url}/v1/units?asOf=2017-12-31&parent=60&level=commune&limit=1`)).json() as { total: number }
+  t.equal(units.total, 127, 'Bình Thuận in 2017')
+  const provinces = await (await fetch(`${server.url}/v1/units?level=province&limit=1`)).json() as { total: number }
+  t.equal(provinces.total, 34, 'the provinces of today')
   const tokens = await fetch(`${server.url}/v1/tokens`, { headers: { authorization: 'Bearer server-test-admin-token' } })
   t.equal(tokens.status, 200, 'ADMIN_TOKEN is an admin')
 
@@ -30,8 +33,8 @@ t.test('the server starts on an empty data folder, serves the seed, refuses a se
   const again = await startServer(env)
   t.teardown(() => { again.child.kill('SIGKILL') })
   t.notMatch(again.output(), /Loaded the seed/, 'a restart does not seed again')
-  const kept = await (await fetch(`${again.url}/v1/units?parent=60&level=commune`)).json() as { total: number }
-  t.equal(kept.total, 127)
+  const kept = await (await fetch(`${again.url}/v1/units?asOf=2025-07-01&parent=68&level=commune&limit=1`)).json() as { total: number }
+  t.equal(kept.total, 124, 'the data survives the restart')
   again.child.kill('SIGINT')
   t.equal(await again.exited, 0, 'a clean exit on SIGINT')
   t.notMatch(server.output() + again.output(), /server-test-admin-token/, 'the admin token is never logged')
