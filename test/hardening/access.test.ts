@@ -14,6 +14,7 @@ import { generateKey, issueCertificate } from '../../src/pki/issue.ts'
 import { day, hierarchy, issueCrl, leaf, subject, tanHaDucLinh, trust } from '../helpers/pki.ts'
 import type { App } from '../../src/http/types.ts'
 import { DASHBOARD_ROOT } from '../../src/dashboard/routes.ts'
+import { basePdf } from '../helpers/signed-docs.ts'
 
 const CALLERS = ['none', 'wrong', 'viewer', 'registrarIn', 'registrarOut', 'admin'] as const
 type Caller = (typeof CALLERS)[number]
@@ -101,6 +102,15 @@ t.test('every route × every caller answers the exact status', async (t) => {
     'GET /health': { request: () => ({ url: '/health' }), expect: OPEN },
     'GET /v1/units': { request: () => ({ url: '/v1/units?parent=600' }), expect: OPEN },
     'GET /v1/units/:code': { request: () => ({ url: '/v1/units/23221' }), expect: OPEN },
+    'GET /v1/units/:code/history': { request: () => ({ url: '/v1/units/23221/history' }), expect: OPEN },
+    // A pair naming no recorded version: refused whole (422) once the caller may import at all.
+    'POST /v1/units/lineage': {
+      request: () => ({ url: '/v1/units/lineage', headers: csv, payload: 'old_code,old_valid_to,new_code,new_valid_from,share\n23221,2019-12-31,23222,2020-01-01,whole\n' }),
+      expect: admin(422),
+    },
+    'GET /v1/documents': { request: () => ({ url: '/v1/documents?limit=2' }), expect: VIEWER },
+    // A PDF without a signature: 400 malformed once the caller may submit documents at all.
+    'POST /v1/documents': { request: () => ({ url: '/v1/documents', headers: { 'content-type': 'application/pdf' }, payload: basePdf() }), expect: registrar(400) },
     'POST /v1/units/import': {
       request: () => ({ url: '/v1/units/import', headers: csv, payload: `code,name,type,level,parent_code\n${9000 + ++counter},Xã Mới ${counter},xa,commune,600\n` }),
       expect: admin(200),
