@@ -1,11 +1,11 @@
 /**
  * Coverage benchmark (not a test): national scale on real PostgreSQL.
  *
- *   npm run bench:coverage -- ../shared/data/admin-units/vietnam-2017-12-31.csv [--certificates N] [--runs N] [--keep] [--explain]
+ *   npm run bench:coverage [-- UNITS.csv] [--certificates N] [--runs N] [--keep] [--explain]
  *
  * Database: DATABASE_URL when set (its data is added to; use a scratch database), else a throwaway
  * database created on postgres://postgres@127.0.0.1:5432 (BENCH_SERVER_URL) and dropped at the end.
- * Loads the national units, N certificates (default 1,000,000, generated set-based in SQL: they need
+ * Loads the units (default: the national seed the project ships, with its lineage), N certificates (default 1,000,000, generated set-based in SQL: they need
  * not be real DER for coverage), 12 months of 2017 activity for every commune, then times through the
  * app (inject): national coverage, one province, one district, the 24-month timeline, a year's national
  * savings, the national ministry report as json, csv and html. Then it adds the candidate index
@@ -18,13 +18,13 @@ import { buildApp } from '../src/app.ts'
 import { testConfig } from '../src/config.ts'
 import { queryRows } from '../src/db/rows.ts'
 import { benchDatabase } from './lib/database.ts'
-import { loadDataSet } from './lib/national.ts'
+import { NATIONAL_CSV, NATIONAL_LINEAGE, loadDataSet } from './lib/national.ts'
 import { quantile } from './lib/stats.ts'
 
 /** Proposed for a migration: the per-unit as-of probe becomes an index-only scan; the range scans of the timeline and of expiring certificates too. */
 const CANDIDATE_INDEXES = [
-  'create index if not exists certificates_coverage_idx on certificates (unit_code, kind, not_after) include (not_before, revoked_at)',
-  'create index if not exists certificates_kind_not_after_idx on certificates (kind, not_after) include (unit_code, not_before, revoked_at, id)',
+  'create index if not exists certificates_coverage_incl_idx on certificates (committee_id, kind, not_after) include (not_before, revoked_at)',
+  'create index if not exists certificates_kind_not_after_incl_idx on certificates (kind, not_after) include (committee_id, not_before, revoked_at, id)',
 ]
 const CANDIDATE_INDEX = CANDIDATE_INDEXES.join('; ')
 
@@ -34,7 +34,7 @@ function arg(name: string, fallback: string): string {
 }
 
 const file = process.argv.slice(2).find((a, i, all) => !a.startsWith('--') && !(i > 0 && all[i - 1].startsWith('--') && all[i - 1] !== '--keep' && all[i - 1] !== '--explain'))
-  ?? '../shared/data/admin-units/vietnam-2017-12-31.csv'
+  ?? NATIONAL_CSV
 const CERTS = Number(arg('--certificates', '1000000'))
 const RUNS = Number(arg('--runs', '30'))
 const KEEP = process.argv.includes('--keep')
@@ -49,7 +49,7 @@ async function main() {
     await prepareDatabase(database, options)
     const db = database.db
     // Units, certificates, 12 months of 2017 activity, VACUUM ANALYZE: bench/lib/national.ts.
-    await loadDataSet(db, { unitsFile: file, certificates: CERTS, log: (line) => console.log(line.charAt(0).toUpperCase() + line.slice(1)) })
+    await loadDataSet(db, { unitsFile: file, lineageFile: file === NATIONAL_CSV ? NATIONAL_LINEAGE : undefined, certificates: CERTS, log: (line) => console.log(line.charAt(0).toUpperCase() + line.slice(1)) })
 
     const app = await buildApp({ db, config: testConfig({ publicReports: true }), ping: database.ping })
     await app.ready()

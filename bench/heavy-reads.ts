@@ -14,10 +14,11 @@
 import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
+import { freePort } from './lib/free-port.ts'
+import { quantile } from './lib/stats.ts'
 
 const ROOT = path.resolve(process.env.BENCH_ROOT ?? path.join(import.meta.dirname, '..'))
 const SECONDS = Math.min(60, Number(process.env.HEAVY_SECONDS ?? 20))
@@ -25,25 +26,10 @@ const CLIENTS = Number(process.env.HEAVY_CLIENTS ?? 16)
 const HEAVY = '/v1/coverage/timeline?from=2000-01&to=2019-12&kind=any'
 const BASE = process.env.BENCH_DATABASE_URL
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
-}
-
 function summary(ms: number[]): string {
   const s = [...ms].sort((a, b) => a - b)
   const f = (x: number) => x.toFixed(1)
-  return `n=${s.length} p50=${f(percentile(s, 50))} p90=${f(percentile(s, 90))} p99=${f(percentile(s, 99))} max=${f(s[s.length - 1])} ms`
+  return `n=${s.length} p50=${f(quantile(s, 0.5))} p90=${f(quantile(s, 0.9))} p99=${f(quantile(s, 0.99))} max=${f(s[s.length - 1])} ms`
 }
 
 async function timed(url: string): Promise<{ ms: number; status: number }> {

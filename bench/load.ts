@@ -12,11 +12,11 @@
  */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import autocannon from 'autocannon'
 import { hierarchy, leaf, subject } from '../test/helpers/pki.ts'
+import { freePort } from './lib/free-port.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
 const COVERAGE_REQUESTS = Number(process.env.LOAD_COVERAGE_REQUESTS ?? 100_000)
@@ -28,16 +28,6 @@ function rssMiB(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
   return Math.round(kb / 1024)
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 async function startServer(env: Record<string, string>): Promise<{ url: string; pid: number; stop: () => Promise<number | null> }> {

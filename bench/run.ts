@@ -49,8 +49,7 @@ async function main(): Promise<void> {
   const loadAtStart = os.loadavg()
   log(`Kyso benchmark${QUICK ? ' (quick)' : ''}${INTAKE ? ', intake only' : ''}: ${os.availableParallelism()} cores, load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`)
   if (!fs.existsSync(UNITS)) {
-    // The national list lives in the shared data set beside the repository, not in a clone of it.
-    log(`skipped: the units file ${UNITS} is not there. Give the national CSV's path as the first argument, or run with --quick (Bình Thuận only).`)
+    log(`skipped: the units file ${UNITS} is not there. Give a units CSV's path as the first argument, or leave it out for the national seed.`)
     return
   }
   const target = await benchDatabase({ keep: KEEP })

@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import type { App, RouteDeps } from '../http/types.ts'
 import { CSV_TYPES, JSON_TYPES, bodyBytes } from '../http/content-types.ts'
-import { MonthString, UnitCode, errors } from '../http/schemas.ts'
+import { CsvBody, MonthString, UnitCode, errors } from '../http/schemas.ts'
 import { actorOf } from '../auth/hook.ts'
 import { importActivity, putActivity } from './service.ts'
 
@@ -39,7 +39,7 @@ export default async function activityRoutes(app: App, { db }: RouteDeps) {
       description: 'Registrar or admin. Body text/csv, UTF-8, header `unit_code,month,documents_signed` (month YYYY-MM, documents_signed a whole number ≥ 0). Upserts by unit and month. The file is stored whole or not at all: bad rows (column count, code, month, count, a unit and month twice, unknown unit, a unit that is not commune-level) give 422 `unprocessable`; rows for units outside a registrar\'s scope give 403 `forbidden`. Both answers list `problems` with line numbers (at most 100). Rows are written in multi-row statements of 5,000.',
       security: [{ bearerAuth: [] }],
       consumes: CSV_TYPES,
-      body: Type.Unsafe<Buffer>({ contentMediaType: 'text/csv', description: 'The CSV file' }),
+      body: CsvBody,
       response: {
         200: Type.Object({ rows: Type.Integer(), inserted: Type.Integer(), updated: Type.Integer() }),
         ...errors(400, 401, 403, 413, 415, 422, 429, 503),

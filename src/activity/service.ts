@@ -6,8 +6,8 @@ import type { Db, Tx } from '../db/open.ts'
 import type { Actor } from '../auth/actor.ts'
 import { audit } from '../auth/audit.ts'
 import { inScope } from '../auth/scope.ts'
-import { decodeUtf8 } from '../http/content-types.ts'
-import { HttpProblem, forbidden, malformed, notFound, unprocessable } from '../http/problem.ts'
+import { csvText, REFUSED } from '../http/csv-upload.ts'
+import { HttpProblem, forbidden, notFound, unprocessable } from '../http/problem.ts'
 import { monthEnd, monthStart } from '../lib/dates.ts'
 import { readActivityCsv, type ActivityLineProblem, MAX_PROBLEMS } from './csv-import.ts'
 
@@ -69,17 +69,13 @@ export async function putActivity(db: Db, actor: Actor, unitCode: string, month:
 
 export type ImportResult = { rows: number; inserted: number; updated: number }
 
-const REFUSED = 'The file was refused as a whole; nothing was stored. Fix the lines listed in problems.'
-
 /**
  * Imports a CSV `unit_code,month,documents_signed`: every row or none. Problems name their lines.
  * Rows for units outside the registrar's scope make the whole file 403 `forbidden` (with every problem
  * found listed); any other problem makes it 422 `unprocessable`.
  */
 export async function importActivity(db: Db, actor: Actor, bytes: Buffer): Promise<ImportResult> {
-  const text = decodeUtf8(bytes)
-  if (text === null) throw malformed('The file is not UTF-8 text. Save the CSV as UTF-8 and send it again.')
-  const { rows, problems } = readActivityCsv(text)
+  const { rows, problems } = readActivityCsv(csvText(bytes))
   if (problems.length && rows.length === 0) throw unprocessable(REFUSED, problems)
 
   return db.transaction(async (tx) => {

@@ -1,3 +1,4 @@
+import { sql, type SQL } from 'drizzle-orm'
 import type { Actor } from './actor.ts'
 
 /**
@@ -16,4 +17,9 @@ export function inScope(actor: Actor, unit: ScopedUnit): boolean {
   if (actor.role === 'viewer') return false
   if (actor.role === 'admin' || actor.scope === null) return true
   return unit.placeCodes.some((c) => actor.scope!.includes(c))
+}
+
+/** The rule of `inScope` in SQL, for a listed scope: the unit version `alias` lies in `scope` (a SQL text[]). */
+export function placedInSql(alias: string, scope: SQL): SQL {
+  return sql`(${sql.raw(alias)}.place_codes && ${scope})`
 }

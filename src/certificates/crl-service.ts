@@ -10,6 +10,7 @@ import { certificates, crlEntries, crls } from '../db/schema.ts'
 import type { Db } from '../db/open.ts'
 import type { Actor } from '../auth/actor.ts'
 import { audit } from '../auth/audit.ts'
+import { placedInSql } from '../auth/scope.ts'
 import { queryRows } from '../db/rows.ts'
 import { HttpProblem, malformed } from '../http/problem.ts'
 import { PkiInputError, readCrl, verifyCrlSignature, type Crl } from '../pki/index.ts'
@@ -50,7 +51,7 @@ function readBody(body: Buffer | string | undefined): Crl {
 function scopeFilter(actor: Actor): SQL {
   if (actor.role === 'admin' || actor.scope === null) return sql`true`
   return sql`exists (select 1 from admin_units u where u.id = c.unit_id
-    and u.place_codes && array(select jsonb_array_elements_text(${JSON.stringify(actor.scope)}::jsonb)))`
+    and ${placedInSql('u', sql`array(select jsonb_array_elements_text(${JSON.stringify(actor.scope)}::jsonb))`)})`
 }
 
 export async function importCrl(db: Db, actor: Actor, body: Buffer | string | undefined): Promise<CrlImport> {

@@ -11,7 +11,7 @@ import type { Actor } from '../auth/actor.ts'
 import { audit } from '../auth/audit.ts'
 import { inScope } from '../auth/scope.ts'
 import { HttpProblem, duplicate, forbidden, notFound } from '../http/problem.ts'
-import { isStrictDay } from '../lib/strict-dates.ts'
+import { isDay } from '../lib/dates.ts'
 import { findRow, parseMoment, toRecord, type CertificateRecord } from './service.ts'
 
 /** Clocks differ a little between a client and this server. */
@@ -27,7 +27,7 @@ export function revocationMoment(text: string | undefined, notBefore: Date, now:
   if (text === undefined) return now
   let at = parseMoment(text, 'revokedAt')
   // A day names its start in Vietnam time; on the day of issuance that is the issuance itself.
-  if (isStrictDay(text) && at < notBefore && notBefore.getTime() - at.getTime() < DAY_MS) at = notBefore
+  if (isDay(text) && at < notBefore && notBefore.getTime() - at.getTime() < DAY_MS) at = notBefore
   if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) {
     throw outOfRange(`revokedAt ${at.toISOString()} is in the future: a certificate is revoked when it is, not in advance. Send the revocation on the day; nothing was changed.`)
   }

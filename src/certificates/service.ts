@@ -22,7 +22,7 @@ import { trustPolicyOf } from './trust-policy.ts'
 import { foldName } from '../units/names.ts'
 import { chooseUnit, explicitUnitConflicts, type Kind, type Mention, type UnitRow } from './match.ts'
 import { lookupKeys, subjectMentions } from './subject-mentions.ts'
-import { inForceOn } from '../units/rules.ts'
+import { atOrUnderSql, inForceOn } from '../units/rules.ts'
 import { parseMomentStrict } from '../lib/strict-dates.ts'
 import { textFault } from '../http/strict-input.ts'
 import { LIMITS, requestBudget } from './limits.ts'
@@ -107,8 +107,6 @@ type Prepared =
   | { ok: true; values: typeof certificates.$inferInsert; leaf: Certificate; unitName: string }
   | { ok: false; problem: HttpProblem }
 
-type UnitPlace = UnitRow
-
 const UNIT_COLUMNS = {
   id: adminUnits.id, committeeId: adminUnits.committeeId, placeCodes: adminUnits.placeCodes,
   code: adminUnits.code, name: adminUnits.name, type: adminUnits.type, level: adminUnits.level,
@@ -141,14 +139,14 @@ async function revokedSerials(db: Db, pairs: { issuerKey: string; serial: string
  * Every version of the units named explicitly, and of the units and places whose bare keys the subjects
  * mention: two queries at most. Callers pick the versions in force on each certificate's day.
  */
-async function loadUnits(db: Db, codes: string[], communeKeys: string[], placeKeys: string[]): Promise<{ byCode: Map<string, UnitPlace[]>; byKey: UnitPlace[] }> {
-  const byCode = new Map<string, UnitPlace[]>()
+async function loadUnits(db: Db, codes: string[], communeKeys: string[], placeKeys: string[]): Promise<{ byCode: Map<string, UnitRow[]>; byKey: UnitRow[] }> {
+  const byCode = new Map<string, UnitRow[]>()
   for (const part of chunks([...new Set(codes)])) {
     for (const r of await db.select(UNIT_COLUMNS).from(adminUnits).where(inArray(adminUnits.code, part))) {
       byCode.set(r.code, [...(byCode.get(r.code) ?? []), r])
     }
   }
-  const byKey: UnitPlace[] = []
+  const byKey: UnitRow[] = []
   const ck = [...new Set(communeKeys)]
   const pk = [...new Set(placeKeys)]
   if (ck.length || pk.length) {
@@ -220,7 +218,7 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
       })
     })
 
-    let unit: UnitPlace | null = null
+    let unit: UnitRow | null = null
     let matchedBy: 'explicit' | 'subject' = 'subject'
     const day = vietnamDay(c.leaf.notBefore)
     if (c.item.unitCode !== undefined) {
@@ -549,7 +547,7 @@ export async function listCertificates(db: Db, query: ListQuery): Promise<{ item
   const filters: SQL[] = []
   if (query.unitCode) {
     const u = query.unitCode
-    filters.push(sql`${certificates.unitCode} in (select code from admin_units where code = ${u} or parent_code = ${u} or district_code = ${u} or province_code = ${u})`)
+    filters.push(sql`${certificates.unitId} in (select u.id from admin_units u where ${atOrUnderSql('u', u)})`)
   }
   if (query.kind) filters.push(eq(certificates.kind, query.kind))
   if (query.status) filters.push(statusFilter(query.status, now))

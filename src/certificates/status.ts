@@ -23,8 +23,3 @@ const VN_OFFSET_MS = 7 * 3600 * 1000
 export function vietnamDay(at: Date): string {
   return new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10)
 }
-
-/** The first moment of a Vietnam-time day. */
-export function startOfVietnamDay(day: string): Date {
-  return new Date(Date.parse(`${day}T00:00:00.000+07:00`))
-}

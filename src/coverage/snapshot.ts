@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type { Tx } from '../db/open.ts'
-import { queryRows } from '../db/rows.ts'
+import { jsonValue, queryRows } from '../db/rows.ts'
 import { endOfDayVn } from '../lib/dates.ts'
 import { inForceOnSql, validAtSql } from '../units/rules.ts'
 import { areaSql, type Area } from './area.ts'
@@ -25,10 +25,6 @@ export type CoverageResult = {
   byDistrict: GroupCount[]
   uncovered: { code: string; name: string; type: string; parentCode: string | null }[]
   expiringWithin90Days: { unitCode: string; certificateId: string; notAfter: string; recordedFor: { code: string; name: string } | null }[]
-}
-
-function parseJson<T>(value: unknown): T {
-  return (typeof value === 'string' ? JSON.parse(value) : value) as T
 }
 
 function isoTimestamp(value: unknown): string {
@@ -97,8 +93,8 @@ export async function coverageOn(db: Tx, options: { asOf: string; area: Area; ki
     order by c.not_after, u.code, c.id`)
 
   const [[row], expiring] = await Promise.all([mainQuery, expiringQuery])
-  const groups = parseJson<GroupRow[]>(row.groups)
-  const names = new Map(parseJson<{ code: string; name: string }[]>(row.names).map((n) => [n.code, n.name]))
+  const groups = jsonValue<GroupRow[]>(row.groups)
+  const names = new Map(jsonValue<{ code: string; name: string }[]>(row.names).map((n) => [n.code, n.name]))
   const byType: Record<string, TypeCount> = {}
   for (const t of COMMUNE_TYPES) byType[t] = { total: 0, covered: 0 }
   let total = 0
@@ -121,7 +117,7 @@ export async function coverageOn(db: Tx, options: { asOf: string; area: Area; ki
     byType,
     ...(area.code === null ? { byProvince: rollUp(groups, 'province', names) } : {}),
     byDistrict: rollUp(groups, 'district', names),
-    uncovered: parseJson<CoverageResult['uncovered']>(row.uncovered),
+    uncovered: jsonValue<CoverageResult['uncovered']>(row.uncovered),
     expiringWithin90Days: expiring.map((e) => ({
       unitCode: e.unit_code, certificateId: e.id, notAfter: isoTimestamp(e.not_after),
       recordedFor: e.recorded_code ? { code: e.recorded_code, name: e.recorded_name! } : null,

@@ -1,6 +1,7 @@
 import { and, eq, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/open.ts'
 import { verifiedDocuments } from '../db/schema.ts'
+import { atOrUnderSql } from '../units/rules.ts'
 import type { Actor } from '../auth/actor.ts'
 import { audit } from '../auth/audit.ts'
 import { inScope } from '../auth/scope.ts'
@@ -126,7 +127,7 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
 export async function listDocuments(db: Db, q: { unitCode?: string; month?: string; limit: number; cursor?: string }): Promise<{ items: DocumentRecord[]; nextCursor: string | null }> {
   const t = verifiedDocuments
   const filters: SQL[] = []
-  if (q.unitCode) filters.push(sql`${t.unitCode} in (select code from admin_units where code = ${q.unitCode} or parent_code = ${q.unitCode} or district_code = ${q.unitCode} or province_code = ${q.unitCode})`)
+  if (q.unitCode) filters.push(sql`${t.unitId} in (select u.id from admin_units u where ${atOrUnderSql('u', q.unitCode)})`)
   if (q.month) filters.push(eq(t.month, monthStart(q.month)))
   if (q.cursor) {
     const c = decodeCursor(q.cursor)

@@ -48,3 +48,6 @@ export const Limit = (max = 500, dflt = 50) =>
 export function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options })
 }
+
+/** The body of a CSV upload (text/csv, read raw by http/content-types.ts). */
+export const CsvBody = Type.Unsafe<Buffer>({ contentMediaType: 'text/csv', description: 'The CSV file' })

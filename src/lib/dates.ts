@@ -12,8 +12,9 @@ export function isDay(value: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value)
 }
 
+/** A month `YYYY-MM` between the years 1900 and 2100. */
 export function isMonth(value: string): boolean {
-  return /^\d{4}-(0[1-9]|1[0-2])$/.test(value)
+  return /^(19\d\d|20\d\d|2100)-(0[1-9]|1[0-2])$/.test(value)
 }
 
 /** The end of a day in Vietnam time, as an ISO timestamp with its offset. */

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { inForceOnSql, validAtSql } from '../units/rules.ts'
+import { placedInSql } from '../auth/scope.ts'
 
 /** Shared SQL pieces of the set-based enqueue statements. */
 
@@ -10,7 +11,7 @@ export const iso = (expr: SQL) => sql`to_char(${expr} at time zone 'UTC', 'YYYY-
  * The unit version `u` lies in the subscription `s`'s scope: itself, under a listed district or province, or
  * descending through lineage from one (admin_units.place_codes), as a registrar's scope does.
  */
-export const unitInScope = sql`(u.place_codes && s.scope)`
+export const unitInScope = placedInSql('u', sql`s.scope`)
 
 /** The unit `u` is in force on the day. */
 export const unitExistsOn = (day: SQL) => inForceOnSql('u', day)

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/open.ts'
-import { queryRows } from '../db/rows.ts'
+import { jsonValue, queryRows } from '../db/rows.ts'
 import type { EventPayload } from './email-render.ts'
 
 export type ClaimedJob = {
@@ -34,7 +34,6 @@ export type Outcome = {
 export const LEASE_MS = 5 * 60_000
 
 const asDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)))
-const parse = <T>(v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as T
 
 /**
  * Claims up to `limit` notices ready at `now`, at most one per subscription and only the oldest pending
@@ -59,10 +58,10 @@ export async function claimJobs(db: Db, now: Date, limit: number): Promise<Claim
     returning j.id, j.subscription_id, j.type, j.payload, j.due_at, j.enqueued_at, j.attempts,
       s.channel, s.url, s.secret, s.addresses`)
   return rows.map((r) => ({
-    id: String(r.id), subscriptionId: String(r.subscription_id), type: String(r.type), payload: parse<EventPayload>(r.payload),
+    id: String(r.id), subscriptionId: String(r.subscription_id), type: String(r.type), payload: jsonValue<EventPayload>(r.payload),
     dueAt: asDate(r.due_at), enqueuedAt: asDate(r.enqueued_at), attempts: Number(r.attempts),
     channel: r.channel as ClaimedJob['channel'], url: (r.url as string | null) ?? null, secret: (r.secret as string | null) ?? null,
-    addresses: parse<string[] | null>(r.addresses) ?? null,
+    addresses: jsonValue<string[] | null>(r.addresses) ?? null,
   }))
 }
 

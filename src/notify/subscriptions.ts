@@ -5,7 +5,7 @@ import { adminUnits, notifyJobs, notifySubscriptions } from '../db/schema.ts'
 import { queryRows } from '../db/rows.ts'
 import type { Actor } from '../auth/actor.ts'
 import { audit } from '../auth/audit.ts'
-import { inScope } from '../auth/scope.ts'
+import { inScope, placedInSql } from '../auth/scope.ts'
 import { HttpProblem, forbidden, notFound } from '../http/problem.ts'
 import { checkHost, TargetRefused } from './address-guard.ts'
 import { generateSecret, secretKey } from './signature.ts'
@@ -124,7 +124,7 @@ export function visibleTo(actor: Actor) {
   if (actor.role === 'admin' || !actor.scope?.length) return sql`true`
   const mine = sql`array(select jsonb_array_elements_text(${JSON.stringify(actor.scope)}::jsonb))`
   return sql`not exists (select 1 from unnest(s.scope) as sc(code)
-    where not exists (select 1 from admin_units u where u.code = sc.code and u.place_codes && ${mine}))`
+    where not exists (select 1 from admin_units u where u.code = sc.code and ${placedInSql('u', mine)}))`
 }
 
 export async function listSubscriptions(db: Db, actor: Actor): Promise<SubscriptionView[]> {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type { Tx } from '../db/open.ts'
-import { queryRows } from '../db/rows.ts'
+import { jsonValue, queryRows } from '../db/rows.ts'
 import { areaSql, type Area } from '../coverage/area.ts'
 import { checkMonthRange } from '../coverage/kinds.ts'
 import { monthStart } from '../lib/dates.ts'
@@ -79,7 +79,6 @@ export async function savingsFor(db: Tx, options: { from: string; to: string; ar
            'verified', coalesce((select sum(verified) from activity a where a.month = mo.month), 0)) order by mo.month)
          from months mo) as months,
       (select count(distinct unit_id)::int from activity where verified > 0) as communes`)
-  const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T
   const cost = model.costPerDocumentVnd
   const counted = (declared: number, verified: number) => (basis === 'verified' ? verified : declared) * cost
   const rows = (list: Counted[]): DocumentsRow[] => list.map((r) => {
@@ -87,7 +86,7 @@ export async function savingsFor(db: Tx, options: { from: string; to: string; ar
     const documentsVerified = Number(r.verified)
     return { code: r.code, name: r.name, documentsSigned, documentsVerified, estimatedSavingsVnd: counted(documentsSigned, documentsVerified) }
   })
-  const byMonth = parse<{ month: string; structure: Structure; declared: string | number; verified: string | number }[]>(row.months ?? '[]')
+  const byMonth = jsonValue<{ month: string; structure: Structure; declared: string | number; verified: string | number }[]>(row.months ?? '[]')
     .map((m) => ({ month: m.month, structure: m.structure, documentsSigned: Number(m.declared), documentsVerified: Number(m.verified) }))
   const documentsSigned = byMonth.reduce((sum, m) => sum + m.documentsSigned, 0)
   const documentsVerified = byMonth.reduce((sum, m) => sum + m.documentsVerified, 0)
@@ -101,9 +100,9 @@ export async function savingsFor(db: Tx, options: { from: string; to: string; ar
     basis,
     costPerDocumentVnd: cost,
     estimatedSavingsVnd: counted(documentsSigned, documentsVerified),
-    byProvince: rows(parse(row.provinces)),
-    byDistrict: rows(parse(row.districts)),
-    byType: rows(parse(row.types)),
+    byProvince: rows(jsonValue(row.provinces)),
+    byDistrict: rows(jsonValue(row.districts)),
+    byType: rows(jsonValue(row.types)),
     byMonth,
     assumptions: model.assumptions,
   }

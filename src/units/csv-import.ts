@@ -13,11 +13,11 @@ const OPTIONAL = ['valid_from', 'valid_to'] as const
  * against each other. Whether every parent covers its child's validity, and what the change does to
  * recorded certificates and activity, is checked in the database (units/integrity.ts).
  */
-export function readUnitsCsv(text: string): { units: (Unit & { line: number })[]; problems: LineProblem[] } {
+export function readUnitsCsv(text: string): { rows: (Unit & { line: number })[]; problems: LineProblem[] } {
   const problems = new LineProblems()
   const add = problems.add.bind(problems)
   const table = readCsvTable(text, REQUIRED, OPTIONAL, problems)
-  if (!table) return { units: [], problems: problems.items }
+  if (!table) return { rows: [], problems: problems.items }
 
   const units: (Unit & { line: number })[] = []
   for (const { line, get } of table) {
@@ -45,7 +45,7 @@ export function readUnitsCsv(text: string): { units: (Unit & { line: number })[]
   }
   checkVersions(units, add)
 
-  return { units, problems: problems.items }
+  return { rows: units, problems: problems.items }
 }
 
 /** Versions of one code in the file: one per valid_from, and none overlapping another. */

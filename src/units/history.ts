@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm'
 import type { Tx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
 import { notFound } from '../http/problem.ts'
-import { inForceOnSql } from './rules.ts'
+import { inForceOnSql, underSql } from './rules.ts'
 import type { Share } from './lineage-csv.ts'
 import { toUnit, UNIT_COLUMNS, type UnitRecord } from './record.ts'
 
@@ -57,7 +57,7 @@ export async function successorsOfVersion(db: Tx, unit: UnitRecord): Promise<{ c
       select distinct n.code, n.name from admin_units c
       join unit_lineage l on l.old_id = c.id join admin_units n on n.id = l.new_id
       where not exists (select 1 from direct) and ${unit.level} <> 'commune' and ${unit.validTo}::date is not null
-        and c.level = 'commune' and (c.parent_code = ${unit.code} or c.district_code = ${unit.code} or c.province_code = ${unit.code})
+        and c.level = 'commune' and ${underSql('c', unit.code)}
         and ${inForceOnSql('c', sql`${unit.validTo}::date`)}
     )
     select code, name from direct union select code, name from via_communes order by code`)

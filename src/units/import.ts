@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm'
 import type { Db } from '../db/open.ts'
 import type { Actor } from '../auth/actor.ts'
 import { audit } from '../auth/audit.ts'
-import { decodeUtf8 } from '../http/content-types.ts'
-import { malformed, unprocessable } from '../http/problem.ts'
+import { unprocessable } from '../http/problem.ts'
+import { readAllOrNothing, REFUSED } from '../http/csv-upload.ts'
 import { queryRows } from '../db/rows.ts'
 import { readUnitsCsv } from './csv-import.ts'
 import { bareKey, foldName } from './names.ts'
@@ -12,18 +12,12 @@ import { recomputeAncestors, recomputeCommittees, recomputePlaceCodes, violation
 /** Arbitrary but fixed advisory lock key that serialises units and lineage imports across every Kyso process. */
 export const UNITS_IMPORT_LOCK = 7_052_018
 
-const REFUSED = 'The file was refused as a whole; nothing was stored. Fix the lines listed in problems.'
-
 /**
  * Imports a units CSV: all rows or none. A version is identified by code and valid_from: importing it
  * again updates it. Returns how many versions were inserted and updated.
  */
 export async function importUnits(db: Db, actor: Actor, bytes: Buffer, source = 'upload'): Promise<{ inserted: number; updated: number }> {
-  const text = decodeUtf8(bytes)
-  if (text === null) throw malformed('The file is not UTF-8 text. Save the CSV as UTF-8 and send it again.')
-  const { units, problems } = readUnitsCsv(text)
-  if (problems.length) throw unprocessable(REFUSED, problems)
-  if (units.length === 0) throw unprocessable('The file has a header but no units.', [{ code: 'empty', message: 'line 2: no rows after the header', line: 2 }])
+  const units = readAllOrNothing(bytes, readUnitsCsv)
 
   return db.transaction(async (tx) => {
     // One units import at a time: two concurrent upserts over the same codes in different orders (and the

@@ -2,14 +2,12 @@ import { sql } from 'drizzle-orm'
 import type { Db } from '../db/open.ts'
 import type { Actor } from '../auth/actor.ts'
 import { audit } from '../auth/audit.ts'
-import { decodeUtf8 } from '../http/content-types.ts'
-import { malformed, unprocessable } from '../http/problem.ts'
+import { unprocessable } from '../http/problem.ts'
+import { readAllOrNothing, REFUSED } from '../http/csv-upload.ts'
 import { queryRows } from '../db/rows.ts'
 import { readLineageCsv } from './lineage-csv.ts'
 import { recomputeCommittees, recomputePlaceCodes } from './integrity.ts'
 import { UNITS_IMPORT_LOCK } from './import.ts'
-
-const REFUSED = 'The file was refused as a whole; nothing was stored. Fix the lines listed in problems.'
 
 type Resolved = { line: number; old_id: number | null; new_id: number | null; old_level: string | null; new_level: string | null; share: string }
 
@@ -19,11 +17,7 @@ type Resolved = { line: number; old_id: number | null; new_id: number | null; ol
  * pair joins one committee to its next version: at most one such pair on each side of a version, of one level.
  */
 export async function importLineage(db: Db, actor: Actor, bytes: Buffer, source = 'upload'): Promise<{ inserted: number; updated: number }> {
-  const text = decodeUtf8(bytes)
-  if (text === null) throw malformed('The file is not UTF-8 text. Save the CSV as UTF-8 and send it again.')
-  const { rows, problems } = readLineageCsv(text)
-  if (problems.length) throw unprocessable(REFUSED, problems)
-  if (rows.length === 0) throw unprocessable('The file has a header but no rows.', [{ code: 'empty', message: 'line 2: no rows after the header', line: 2 }])
+  const rows = readAllOrNothing(bytes, readLineageCsv)
 
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${UNITS_IMPORT_LOCK})`)

@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import type { App, RouteDeps } from '../http/types.ts'
 import { CSV_TYPES, bodyBytes } from '../http/content-types.ts'
-import { DateString, StringEnum, UnitCode, errors, notModified } from '../http/schemas.ts'
+import { CsvBody, DateString, StringEnum, UnitCode, errors, notModified } from '../http/schemas.ts'
 import { badRequest } from '../http/problem.ts'
 import { actorOf } from '../auth/hook.ts'
 import { isDay, todayVn } from '../lib/dates.ts'
@@ -45,6 +45,25 @@ const UnitWithLineageSchema = Type.Object({
 
 export const unitSchemas = [UnitSchema, NeighbourSchema, UnitWithLineageSchema]
 
+/** The options of an admin's all-or-nothing CSV import that answers how many rows it inserted and updated. */
+function csvImport(summary: string, description: string) {
+  return {
+    config: { access: 'admin' as const, accepts: CSV_TYPES },
+    schema: {
+      tags: ['units'],
+      summary,
+      description,
+      security: [{ bearerAuth: [] }],
+      consumes: CSV_TYPES,
+      body: CsvBody,
+      response: {
+        200: Type.Object({ inserted: Type.Integer(), updated: Type.Integer() }),
+        ...errors(400, 401, 403, 413, 415, 422, 429, 503),
+      },
+    },
+  }
+}
+
 function dayOf(value: string | undefined): string {
   if (value === undefined) return todayVn()
   if (!isDay(value)) throw badRequest(`asOf ${value} is not a calendar day between 1900 and 2100 (YYYY-MM-DD).`)
@@ -52,37 +71,15 @@ function dayOf(value: string | undefined): string {
 }
 
 export default async function unitRoutes(app: App, { db }: RouteDeps) {
-  app.post('/v1/units/import', {
-    config: { access: 'admin', accepts: CSV_TYPES },
-    schema: {
-      tags: ['units'],
-      summary: 'Import administrative units from CSV (all or nothing)',
-      description: 'Body text/csv, UTF-8, header `code,name,type,level,parent_code` and optionally `valid_from,valid_to` (inclusive days, empty = open). A version is identified by code and valid_from; importing it again updates it. Refused whole with 422 and `problems` naming line numbers, nothing stored: overlapping versions of one code (in the file or against the database), a parent missing or of the wrong level for part of a child\'s validity (children already recorded included), a change that leaves a recorded certificate or signing activity without a commune-level unit in force, bad level, type or column count.',
-      security: [{ bearerAuth: [] }],
-      consumes: CSV_TYPES,
-      body: Type.Unsafe<Buffer>({ contentMediaType: 'text/csv', description: 'The CSV file' }),
-      response: {
-        200: Type.Object({ inserted: Type.Integer(), updated: Type.Integer() }),
-        ...errors(400, 401, 403, 413, 415, 422, 429, 503),
-      },
-    },
-  }, async (request) => importUnits(db, actorOf(request), bodyBytes(request.body)))
+  app.post('/v1/units/import', csvImport(
+    'Import administrative units from CSV (all or nothing)',
+    'Body text/csv, UTF-8, header `code,name,type,level,parent_code` and optionally `valid_from,valid_to` (inclusive days, empty = open). A version is identified by code and valid_from; importing it again updates it. Refused whole with 422 and `problems` naming line numbers, nothing stored: overlapping versions of one code (in the file or against the database), a parent missing or of the wrong level for part of a child\'s validity (children already recorded included), a change that leaves a recorded certificate or signing activity without a commune-level unit in force, bad level, type or column count.',
+  ), async (request) => importUnits(db, actorOf(request), bodyBytes(request.body)))
 
-  app.post('/v1/units/lineage', {
-    config: { access: 'admin', accepts: CSV_TYPES },
-    schema: {
-      tags: ['units'],
-      summary: 'Import lineage between unit versions (all or nothing)',
-      description: 'Body text/csv, UTF-8, header `old_code,old_valid_to,new_code,new_valid_from,share`, share ∈ whole|part|unchanged. The old version is the one of old_code ending on old_valid_to, the new one the version of new_code beginning on new_valid_from. `unchanged` means the same People\'s Committee goes on: a certificate of the old version covers the new one. Importing a pair again updates its share. Any bad row refuses the whole file with 422.',
-      security: [{ bearerAuth: [] }],
-      consumes: CSV_TYPES,
-      body: Type.Unsafe<Buffer>({ contentMediaType: 'text/csv', description: 'The CSV file' }),
-      response: {
-        200: Type.Object({ inserted: Type.Integer(), updated: Type.Integer() }),
-        ...errors(400, 401, 403, 413, 415, 422, 429, 503),
-      },
-    },
-  }, async (request) => importLineage(db, actorOf(request), bodyBytes(request.body)))
+  app.post('/v1/units/lineage', csvImport(
+    'Import lineage between unit versions (all or nothing)',
+    'Body text/csv, UTF-8, header `old_code,old_valid_to,new_code,new_valid_from,share`, share ∈ whole|part|unchanged. The old version is the one of old_code ending on old_valid_to, the new one the version of new_code beginning on new_valid_from. `unchanged` means the same People\'s Committee goes on: a certificate of the old version covers the new one. Importing a pair again updates its share. Any bad row refuses the whole file with 422.',
+  ), async (request) => importLineage(db, actorOf(request), bodyBytes(request.body)))
 
   app.get('/v1/units', {
     config: { access: 'public', cache: true },

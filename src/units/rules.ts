@@ -33,6 +33,11 @@ export function underSql(alias: string, parentCode: string): SQL {
   return sql`(${a}.code <> ${parentCode} and (${a}.parent_code = ${parentCode} or ${a}.district_code = ${parentCode} or ${a}.province_code = ${parentCode}))`
 }
 
+/** The unit itself or a unit under it (`underSql`), as listings filter by a place. */
+export function atOrUnderSql(alias: string, code: string): SQL {
+  return sql`(${sql.raw(alias)}.code = ${code} or ${underSql(alias, code)})`
+}
+
 export function validAt(cert: Dated, at: Date): boolean {
   const t = at.getTime()
   return cert.notBefore.getTime() <= t && t < cert.notAfter.getTime() && (cert.revokedAt === null || cert.revokedAt.getTime() > t)

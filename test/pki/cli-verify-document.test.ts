@@ -1,27 +1,18 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import t from 'tap'
 import { runVerifyDocument } from '../../src/cli/verify-document.ts'
 import { issueCrl } from '../../src/pki/issue.ts'
 import { tanHaDucLinh } from '../helpers/pki.ts'
+import { captured } from '../helpers/cli.ts'
 import { basePdf, cmsSign, laterUpdate, signPdf, signingKit } from '../helpers/signed-docs.ts'
 
 const kit = signingKit(tanHaDucLinh(), 'Cli')
 const dir = mkdtempSync(join(tmpdir(), 'kyso-vd-'))
 const file = (name: string, data: Buffer | string) => { const p = join(dir, name); writeFileSync(p, data); return p }
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (d) => { out += d })
-  stderr.on('data', (d) => { err += d })
-  const code = await runVerifyDocument(args, { stdout, stderr })
-  return { code, out, err }
-}
+const run = (args: string[]) => captured((io) => runVerifyDocument(args, io))
 
 const root = file('root.pem', kit.root.pem)
 const ca = file('ca.pem', kit.ca.pem)

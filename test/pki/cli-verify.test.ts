@@ -1,24 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough, Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import t from 'tap'
 import { runVerify } from '../../src/cli/verify.ts'
 import { issueCrl } from '../../src/pki/issue.ts'
 import { AT, hierarchy, key, leaf } from '../fixtures/pki/hierarchy.ts'
+import { captured } from '../helpers/cli.ts'
 
 const h = hierarchy()
 
-async function run(args: string[], input = ''): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (d) => { out += d })
-  stderr.on('data', (d) => { err += d })
-  const code = await runVerify(args, { stdin: Readable.from([input]), stdout, stderr })
-  return { code, out, err }
-}
+const run = (args: string[], input = '') => captured((io) => runVerify(args, { stdin: Readable.from([input]), ...io }))
 
 t.test('--jsonl: one answer per line, in order, malformed lines answered and skipped', async (t) => {
   const weak = leaf(h.ca, [['CN', 'weak']], {}, key('w1024', { type: 'rsa', bits: 1024 }))

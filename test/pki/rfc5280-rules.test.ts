@@ -4,13 +4,14 @@
  */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import { PassThrough, Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import t from 'tap'
 import { runVerify, verifyLine } from '../../src/cli/verify.ts'
 import { readCertificates, readCrl, verifyCertificate, type VerifyOptions } from '../../src/pki/index.ts'
 import { processPolicies } from '../../src/pki/policy-tree.ts'
 import { setTrustPolicy } from '../../src/certificates/trust-policy.ts'
 import { testApp } from '../helpers/app.ts'
+import { captured } from '../helpers/cli.ts'
 import { BASE, P1, P2, build, makeKeys, tempBase, type Built, type Variation } from '../helpers/openssl-chains.ts'
 
 const base = tempBase()
@@ -110,13 +111,7 @@ t.test('kyso verify: policies as a JSON line field and as flags', async (t) => {
   t.same(verifyLine(line({ policies: [P1], explicitPolicy: true })), { id: 'x', ok: true, problems: [] })
   t.same(verifyLine(line({ policies: ['not an oid'] })).problems, ['malformed'])
   t.same(verifyLine(line({ explicitPolicy: 'yes' })).problems, ['malformed'])
-  const run = async (args: string[]) => {
-    const stdout = new PassThrough()
-    let out = ''
-    stdout.on('data', (d) => { out += d })
-    const code = await runVerify(args, { stdin: Readable.from(['']), stdout, stderr: new PassThrough() })
-    return { code, out }
-  }
+  const run = (args: string[]) => captured((io) => runVerify(args, { stdin: Readable.from(['']), ...io }))
   const files = ['--anchor', b.root, '--intermediate', b.ica, '--at', b.at.toISOString()]
   t.equal((await run([...files, '--policy', P1, '--explicit-policy', b.leaf])).code, 0)
   const refused = await run([...files, '--policy', P2, '--explicit-policy', b.leaf])
