@@ -56,22 +56,23 @@ export async function violations(tx: Tx, codes: string[]): Promise<Violation[]> 
 }
 
 /**
- * Fills district_code and province_code of every version from its parent's version in force on the
- * version's first day (for a version that began before the records, the parent's first version).
+ * A version's ancestors, from its parent's version in force on the version's first day (for a version that
+ * began before the records, the parent's first version): the join condition and the two derived codes, for a
+ * child aliased `c` and its parent `p`. Written once for the import's insert and for the recomputation below.
  */
+export const parentVersionJoin = sql`p.code = c.parent_code and daterange(p.valid_from, p.valid_to, '[]') @> coalesce(c.valid_from, '-infinity'::date)`
+export const derivedAncestors = sql`
+  case when c.level = 'province' then c.code when p.level = 'province' then p.code else p.parent_code end as province_code,
+  case when p.level = 'district' then p.code end as district_code`
+
+/** Refills district_code and province_code where a version's parent changed (set-based; rows already right are not written). */
 export async function recomputeAncestors(tx: Tx): Promise<void> {
   await tx.execute(sql`
     update admin_units u set province_code = x.province_code, district_code = x.district_code
     from (
-      select c.id,
-        case when c.level = 'province' then c.code when p.level = 'province' then p.code else p.parent_code end as province_code,
-        case when p.level = 'district' then p.code end as district_code
-      from admin_units c
-      left join lateral (
-        select p.code, p.level, p.parent_code from admin_units p
-        where p.code = c.parent_code and daterange(p.valid_from, p.valid_to, '[]') @> coalesce(c.valid_from, '-infinity'::date)
-        limit 1
-      ) p on true
+      select distinct on (c.id) c.id, ${derivedAncestors}
+      from admin_units c left join admin_units p on ${parentVersionJoin}
+      order by c.id
     ) x
     where x.id = u.id and (u.province_code is distinct from x.province_code or u.district_code is distinct from x.district_code)`)
 }
@@ -103,5 +104,6 @@ export async function recomputePlaceCodes(tx: Tx): Promise<void> {
       union
       select l.new_id, up.code from up join unit_lineage l on l.old_id = up.id
     ), codes as (select id, array_agg(code order by code) as codes from up group by id)
-    update admin_units u set place_codes = codes.codes from codes where codes.id = u.id and u.place_codes is distinct from codes.codes`)
+    update admin_units u set place_codes = codes.codes from codes
+    where codes.id = u.id and not (u.place_codes @> codes.codes and codes.codes @> u.place_codes)`)
 }

@@ -3,7 +3,10 @@
  * ended, history, lineage, and coverage across the 2025 reform with real certificates registered through the API.
  */
 import t from 'tap'
+import { sql } from 'drizzle-orm'
 import { testApp } from '../helpers/app.ts'
+import { queryRows } from '../../src/db/rows.ts'
+import { recomputeAncestors, recomputeCommittees, recomputePlaceCodes } from '../../src/units/integrity.ts'
 import { day, hierarchy, leaf, subject, trust, withChain } from '../helpers/pki.ts'
 
 const app = await testApp(t, { seed: 'vietnam' })
@@ -152,4 +155,18 @@ t.test('a year across the reform: each month on its own structure', async (t) =>
   const national = await get('/v1/reports/ministry?year=2017')
   t.equal(national.body.groupBy, 'province')
   t.equal(national.body.groups.length, 63, 'the 63 provinces of 2017')
+})
+
+t.test('the import writes the derived columns as the recomputation would', async (t) => {
+  const db = app.database.db
+  const derived = async () => (await queryRows<{ md5: string }>(db, sql`
+    select md5(string_agg(concat_ws('|', id, province_code, district_code, committee_id, array(select unnest(place_codes) order by 1)::text), ',' order by id)) as md5
+    from admin_units`))[0].md5
+  const before = await derived()
+  await db.transaction(async (tx) => {
+    await recomputeAncestors(tx)
+    await recomputeCommittees(tx)
+    await recomputePlaceCodes(tx)
+  })
+  t.equal(await derived(), before, 'recomputing changes nothing')
 })
