@@ -24,6 +24,7 @@ import { SingleFlightVersion, readDataVersion } from './db/data-version.ts'
 import healthRoutes from './health/routes.ts'
 import unitRoutes, { unitSchemas } from './units/routes.ts'
 import authRoutes from './auth/routes.ts'
+import auditRoutes from './audit/routes.ts'
 import certificateRoutes, { certificateSchemas } from './certificates/routes.ts'
 import trustRoutes from './certificates/trust-routes.ts'
 import reportingRoutes, { reportingSchemas } from './reports/module.ts'
@@ -48,7 +49,7 @@ declare module 'fastify' {
   }
 }
 
-export const ROUTE_MODULES = [healthRoutes, unitRoutes, authRoutes, reportingRoutes, trustRoutes, certificateRoutes, documentRoutes, dashboardRoutes, notifyRoutes]
+export const ROUTE_MODULES = [healthRoutes, unitRoutes, authRoutes, auditRoutes, reportingRoutes, trustRoutes, certificateRoutes, documentRoutes, dashboardRoutes, notifyRoutes]
 
 export async function buildApp(options: BuildOptions): Promise<App> {
   const { db, config } = options

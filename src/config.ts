@@ -1,5 +1,8 @@
 import path from 'node:path'
-import { SEED_NAMES, type SeedName } from './units/seed-names.ts'
+
+/** The seeds an empty database can be loaded with (SEED; src/units/seed.ts): `vietnam` is every unit version since 2017 with lineage. */
+export const SEED_NAMES = ['vietnam', 'binh-thuan-2017'] as const
+export type SeedName = (typeof SEED_NAMES)[number]
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 

@@ -1,5 +1,5 @@
 import { loadConfig, ConfigError } from './config.ts'
-import { openPreparedDatabase } from './db/startup.ts'
+import { openPreparedDatabase } from './bootstrap.ts'
 import { DataDirInUseError } from './db/pglite-lock.ts'
 import { buildApp } from './app.ts'
 

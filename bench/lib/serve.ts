@@ -10,7 +10,7 @@ import { Session } from 'node:inspector/promises'
 import Fastify from 'fastify'
 import { loadConfig } from '../../src/config.ts'
 import { openDatabase } from '../../src/db/open.ts'
-import { openOptions } from '../../src/db/startup.ts'
+import { openOptions } from '../../src/bootstrap.ts'
 import { buildApp } from '../../src/app.ts'
 
 const config = loadConfig(process.env)

@@ -1,3 +1,5 @@
+import type { Access } from '../http/access.ts'
+
 export type Role = 'admin' | 'registrar' | 'viewer'
 export const ROLES = ['admin', 'registrar', 'viewer'] as const
 
@@ -11,9 +13,6 @@ export type Actor = {
 
 /** The process itself (seed, command line tools), for the audit log. */
 export const SYSTEM_ACTOR: Actor = { id: null, name: 'system', role: 'admin', scope: null }
-
-/** What a route requires. `public` reads are open unless PUBLIC_REPORTS=false; `open` is always open. */
-export type Access = 'open' | 'public' | 'viewer' | 'registrar' | 'admin'
 
 const RANK: Record<Role, number> = { viewer: 1, registrar: 2, admin: 3 }
 

@@ -1,14 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Db } from '../db/open.ts'
-import { roleAllows, type Access, type Actor } from './actor.ts'
+import type { Access } from '../http/access.ts'
+import { roleAllows, type Actor } from './actor.ts'
 import { findActor } from './tokens.ts'
 import { FailedAuthLimiter } from './failed-auth-limiter.ts'
 import { HttpProblem, forbidden, unauthorized } from '../http/problem.ts'
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    access?: Access
-  }
   interface FastifyRequest {
     actor: Actor | null
   }

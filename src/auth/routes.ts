@@ -1,12 +1,11 @@
 import { Type } from 'typebox'
 import type { App, RouteDeps } from '../http/types.ts'
 import { JSON_TYPES } from '../http/content-types.ts'
-import { Cursor, StringEnum, UnitCode, errors } from '../http/schemas.ts'
+import { StringEnum, UnitCode, errors } from '../http/schemas.ts'
 import { actorOf } from './hook.ts'
 import { badRequest } from '../http/problem.ts'
 import { ROLES } from './actor.ts'
 import { createToken, listTokens, revokeToken } from './tokens.ts'
-import { listAudit } from './audit-query.ts'
 
 const RoleSchema = StringEnum(ROLES)
 const secured = { security: [{ bearerAuth: [] }] }
@@ -69,32 +68,4 @@ export default async function authRoutes(app: App, { db }: RouteDeps) {
     await revokeToken(db, actorOf(request), request.params.id)
     return reply.code(204).send(null)
   })
-
-  app.get('/v1/audit', {
-    config: { access: 'admin' },
-    schema: {
-      tags: ['audit'], ...secured,
-      summary: 'The audit log: every write, newest first',
-      querystring: Type.Object({
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-        cursor: Cursor,
-      }),
-      response: {
-        200: Type.Object({
-          items: Type.Array(Type.Object({
-            id: Type.Integer(),
-            at: Type.String({ format: 'date-time' }),
-            actorId: Type.Union([Type.String(), Type.Null()]),
-            actorName: Type.String(),
-            action: Type.String({ description: 'What was done, e.g. certificate.create, units.import, token.revoke' }),
-            entityType: Type.String(),
-            entityId: Type.Union([Type.String(), Type.Null()]),
-            details: Type.Record(Type.String(), Type.Unknown()),
-          })),
-          nextCursor: Type.Union([Type.String(), Type.Null()]),
-        }),
-        ...errors(400, 401, 403, 503),
-      },
-    },
-  }, async (request) => listAudit(db, request.query.limit ?? 100, request.query.cursor))
 }

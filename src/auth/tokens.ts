@@ -4,7 +4,7 @@ import { apiTokens, adminUnits } from '../db/schema.ts'
 import type { Db } from '../db/open.ts'
 import { inArray } from 'drizzle-orm'
 import type { Actor, Role } from './actor.ts'
-import { audit } from './audit.ts'
+import { audit } from '../audit/write.ts'
 import { HttpProblem, notFound } from '../http/problem.ts'
 
 export function hashToken(token: string): string {

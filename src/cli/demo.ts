@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url'
 import { loadConfig, ConfigError } from '../config.ts'
-import { openPreparedDatabase } from '../db/startup.ts'
+import { openPreparedDatabase } from '../bootstrap.ts'
 import { DataDirInUseError } from '../db/pglite-lock.ts'
 import type { Db } from '../db/open.ts'
 import { DEMO_PROVINCE, DEMO_YEAR, loadDemo } from '../demo/load.ts'

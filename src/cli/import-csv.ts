@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import { loadConfig } from '../config.ts'
-import { openPreparedDatabase } from '../db/startup.ts'
+import { openPreparedDatabase } from '../bootstrap.ts'
 import { importUnits } from '../units/import.ts'
 import { importLineage } from '../units/lineage.ts'
 import type { Db } from '../db/open.ts'

@@ -3,7 +3,7 @@
  * it without declaring anything: an operationId from the method and the path, a `security` requirement from
  * the route's access level, and request body schemas in OpenAPI 3.0's dialect.
  */
-import type { Access } from '../auth/actor.ts'
+import type { Access } from './access.ts'
 
 type Json = Record<string, unknown>
 type Operation = Json & { operationId?: string; responses?: Record<string, Json>; requestBody?: Json }

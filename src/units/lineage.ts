@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/open.ts'
 import type { Actor } from '../auth/actor.ts'
-import { audit } from '../auth/audit.ts'
+import { audit } from '../audit/write.ts'
 import { unprocessable } from '../http/problem.ts'
 import { readAllOrNothing, REFUSED } from '../http/csv-upload.ts'
 import { queryRows } from '../db/rows.ts'

@@ -5,7 +5,7 @@ import { SYSTEM_ACTOR } from '../auth/actor.ts'
 import { importUnits } from './import.ts'
 import { importLineage } from './lineage.ts'
 import { countUnits } from './query.ts'
-import type { SeedName } from './seed-names.ts'
+import type { SeedName } from '../config.ts'
 
 export const SEED_DIR = path.join(import.meta.dirname, 'seed')
 

@@ -8,7 +8,7 @@ import t from 'tap'
 import type { AddressInfo } from 'node:net'
 import { buildApp } from '../../src/app.ts'
 import { testConfig } from '../../src/config.ts'
-import { openPreparedDatabase } from '../../src/db/startup.ts'
+import { openPreparedDatabase } from '../../src/bootstrap.ts'
 import { startThrowawayPostgres, throwawayPostgresUnavailable } from '../helpers/throwaway-postgres.ts'
 
 const why = throwawayPostgresUnavailable()

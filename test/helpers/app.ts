@@ -1,11 +1,10 @@
 import type { Test } from 'tap'
 import { buildApp } from '../../src/app.ts'
-import { testConfig, type Config } from '../../src/config.ts'
+import { testConfig, type Config, type SeedName } from '../../src/config.ts'
 import { createToken } from '../../src/auth/tokens.ts'
 import { SYSTEM_ACTOR, type Role } from '../../src/auth/actor.ts'
 import type { App } from '../../src/http/types.ts'
 import { createTestDatabase, type TestDatabase } from './db.ts'
-import type { SeedName } from '../../src/units/seed-names.ts'
 
 export type TestApp = {
   app: App

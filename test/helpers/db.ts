@@ -3,7 +3,7 @@ import postgres from 'postgres'
 import { openDatabase, type Database, type OpenOptions } from '../../src/db/open.ts'
 import { prepareDatabase } from '../../src/db/migrate.ts'
 import { seedIfEmpty } from '../../src/units/seed.ts'
-import type { SeedName } from '../../src/units/seed-names.ts'
+import type { SeedName } from '../../src/config.ts'
 import { pgliteTemplate, postgresTemplate, withDatabase } from './template-db.ts'
 
 export type TestDatabase = Database & { options: OpenOptions; url: string | null; drop(): Promise<void> }

@@ -16,7 +16,7 @@ import postgres from 'postgres'
 import { openDatabase, type OpenOptions } from '../../src/db/open.ts'
 import { prepareDatabase, MIGRATIONS_FOLDER } from '../../src/db/migrate.ts'
 import { seedIfEmpty } from '../../src/units/seed.ts'
-import type { SeedName } from '../../src/units/seed-names.ts'
+import type { SeedName } from '../../src/config.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 // What decides the templates' content: the migrations, the schema and the code and data of the seed

@@ -7,7 +7,7 @@
 import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import { testConfig } from '../../src/config.ts'
-import { openPreparedDatabase } from '../../src/db/startup.ts'
+import { openPreparedDatabase } from '../../src/bootstrap.ts'
 import { createToken } from '../../src/auth/tokens.ts'
 import { SYSTEM_ACTOR } from '../../src/auth/actor.ts'
 import { insertCertificate } from '../helpers/coverage-data.ts'

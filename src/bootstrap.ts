@@ -1,8 +1,12 @@
-import type { Config } from '../config.ts'
-import { openDatabase, type Database, type OpenOptions } from './open.ts'
-import { prepareDatabase } from './migrate.ts'
-import { seedIfEmpty } from '../units/seed.ts'
-import { ensureAdminToken } from '../auth/tokens.ts'
+/**
+ * What a process does before it serves: open the configured database, migrate it, load the seed into an
+ * empty one and make sure ADMIN_TOKEN exists. The server and the command line start here.
+ */
+import type { Config } from './config.ts'
+import { openDatabase, type Database, type OpenOptions } from './db/open.ts'
+import { prepareDatabase } from './db/migrate.ts'
+import { seedIfEmpty } from './units/seed.ts'
+import { ensureAdminToken } from './auth/tokens.ts'
 
 export function openOptions(config: Config): OpenOptions {
   return {
