@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import { signingActivity } from '../db/schema.ts'
 import { queryRows } from '../db/rows.ts'
 import { parseTextArray } from '../units/record.ts'
-import type { Db, Tx } from '../db/open.ts'
+import type { Db, DbOrTx } from '../db/open.ts'
 import type { Actor } from '../auth/actor.ts'
 import { audit } from '../audit/write.ts'
 import { inScope } from '../auth/scope.ts'
@@ -22,7 +22,7 @@ type UnitRow = { id: number; code: string; name: string; level: string; placeCod
  * The unit version each (code, month) refers to: the one in force at the month's end or, for a unit that
  * ended during the month, its last version in the month. One statement loads every version of the codes.
  */
-async function versionsForMonths(tx: Tx, pairs: { code: string; month: string }[]): Promise<Map<string, UnitRow>> {
+async function versionsForMonths(tx: DbOrTx, pairs: { code: string; month: string }[]): Promise<Map<string, UnitRow>> {
   const codes = [...new Set(pairs.map((p) => p.code))]
   const rows = await queryRows<{ id: number; code: string; name: string; level: string; place_codes: unknown; valid_from: string | null; valid_to: string | null }>(tx, sql`
     select u.id, u.code, u.name, u.level, u.place_codes, u.valid_from::text, u.valid_to::text

@@ -1,6 +1,6 @@
 /** The audit log: every write records who did what, in the write's own transaction. */
 import { auditLog } from '../db/schema.ts'
-import type { Tx } from '../db/open.ts'
+import type { DbOrTx } from '../db/open.ts'
 
 /** Who made the write: a token's id and name, or the process itself (id null). */
 export type AuditActor = { id: string | null; name: string }
@@ -13,7 +13,7 @@ export type AuditEntry = {
 }
 
 /** Records a write (or many, in one statement). Call it inside the write's own transaction so that both land or neither does. */
-export async function audit(tx: Tx, actor: AuditActor, entries: AuditEntry | AuditEntry[]): Promise<void> {
+export async function audit(tx: DbOrTx, actor: AuditActor, entries: AuditEntry | AuditEntry[]): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries]
   if (!list.length) return
   await tx.insert(auditLog).values(list.map((entry) => ({

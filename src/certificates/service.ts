@@ -11,7 +11,7 @@
 import crypto from 'node:crypto'
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import { adminUnits, certificates } from '../db/schema.ts'
-import type { Db, Tx } from '../db/open.ts'
+import type { Db, DbOrTx } from '../db/open.ts'
 import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.ts'
 import { queryRows } from '../db/rows.ts'
 import type { Actor } from '../auth/actor.ts'
@@ -289,7 +289,7 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
   })
 }
 
-async function existingIds(db: Tx, fingerprints: string[]): Promise<Map<string, string>> {
+async function existingIds(db: DbOrTx, fingerprints: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>()
   for (const part of chunks([...new Set(fingerprints)])) {
     const rows = await db.select({ id: certificates.id, fp: certificates.fingerprintSha256 }).from(certificates)
@@ -309,7 +309,7 @@ function alreadyRecorded(id: string): HttpProblem {
  * Rows whose fingerprint is already recorded are skipped (ON CONFLICT DO NOTHING) and not returned.
  * One statement: its two inserts land together or not at all, without a transaction's extra round trips.
  */
-async function insertMany(tx: Tx, actor: Actor, rows: (typeof certificates.$inferInsert)[], batch = true): Promise<{ id: string; fp: string; created_at: string }[]> {
+async function insertMany(tx: DbOrTx, actor: Actor, rows: (typeof certificates.$inferInsert)[], batch = true): Promise<{ id: string; fp: string; created_at: string }[]> {
   const payload = JSON.stringify(rows.map((v) => ({
     fp: v.fingerprintSha256, der: v.der.toString('base64'), serial: v.serialNumber, subject: v.subject, subject_dn: v.subjectDn,
     issuer_dn: v.issuerDn, issuer_key: v.issuerKey, not_before: (v.notBefore).toISOString(), not_after: (v.notAfter).toISOString(),
@@ -469,7 +469,7 @@ export function readItem(body: string | Buffer | undefined): Certificate[] | Htt
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-export async function findRow(db: Tx, id: string): Promise<Row | null> {
+export async function findRow(db: DbOrTx, id: string): Promise<Row | null> {
   if (!UUID.test(id)) return null
   const [row] = await db.select().from(certificates).where(eq(certificates.id, id)).limit(1)
   return row ?? null

@@ -1,9 +1,8 @@
 /** The status of a recorded certificate at a moment. Pure; `valid` is exactly units/rules.ts `validAt` (and its SQL form). */
+import type { Dated } from '../units/rules.ts'
 
 export const STATUSES = ['valid', 'expired', 'not_yet_valid', 'revoked'] as const
 export type CertificateStatus = (typeof STATUSES)[number]
-
-export type Dated = { notBefore: Date; notAfter: Date; revokedAt: Date | null }
 
 /**
  * Revoked wins from its revocation time on; otherwise valid on [notBefore, notAfter)

@@ -5,7 +5,7 @@
  * or this process added one itself (`invalidateTrustStore`).
  */
 import { sql } from 'drizzle-orm'
-import type { Db, Tx } from '../db/open.ts'
+import type { Db, DbOrTx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
 import { parseCertificate, type Certificate } from '../pki/index.ts'
 
@@ -23,7 +23,7 @@ type Entry = { stamp: string; store: TrustStore; stale: boolean }
 
 const caches = new WeakMap<object, Entry>()
 
-async function stampOf(db: Tx): Promise<{ stamp: string; hasCrlEntries: boolean }> {
+async function stampOf(db: DbOrTx): Promise<{ stamp: string; hasCrlEntries: boolean }> {
   const [row] = await queryRows<{ n: number | string; m: string | null; crl: boolean }>(db,
     sql`select count(*)::int as n, max(created_at)::text as m, exists (select 1 from crl_entries) as crl from ca_certificates`)
   return { stamp: `${row?.n ?? 0}|${row?.m ?? ''}`, hasCrlEntries: row?.crl === true }

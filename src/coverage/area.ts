@@ -3,7 +3,7 @@
  * or district as it stands on the day, or the units that descend through lineage from a former unit's communes.
  */
 import { sql, type SQL } from 'drizzle-orm'
-import type { Tx } from '../db/open.ts'
+import type { DbOrTx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
 import { badRequest, HttpProblem } from '../http/problem.ts'
 import { monthEnd } from '../lib/dates.ts'
@@ -18,7 +18,7 @@ export type Area = Parent & {
 export { COUNTRY }
 
 /** `parent` or `successorsOf` (not both) resolved on `day`. */
-export async function resolveArea(db: Tx, query: { parent?: string | null; successorsOf?: string | null }, day: string): Promise<Area> {
+export async function resolveArea(db: DbOrTx, query: { parent?: string | null; successorsOf?: string | null }, day: string): Promise<Area> {
   if (query.parent && query.successorsOf) throw badRequest('Give parent or successorsOf, not both.')
   if (!query.successorsOf) return parentOn(db, query.parent, day)
   const code = query.successorsOf
@@ -49,7 +49,7 @@ export function areaSql(area: Area, alias = 'u'): SQL {
 }
 
 /** The area of a month range: as it stands at the range's last day, else (it ended within the range) at its first. */
-export async function areaForRange(db: Tx, query: { parent?: string | null; successorsOf?: string | null }, from: string, to: string): Promise<Area> {
+export async function areaForRange(db: DbOrTx, query: { parent?: string | null; successorsOf?: string | null }, from: string, to: string): Promise<Area> {
   try {
     return await resolveArea(db, query, monthEnd(to))
   } catch (err) {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { Tx } from '../db/open.ts'
+import type { DbOrTx } from '../db/open.ts'
 import { jsonValue, queryRows } from '../db/rows.ts'
 import { endOfDayVn } from '../lib/dates.ts'
 import { inForceOnSql, validAtSql } from '../units/rules.ts'
@@ -52,7 +52,7 @@ function rollUp(rows: GroupRow[], key: 'province' | 'district', names: Map<strin
  * lists the certificates that expire within 90 days. A unit is covered by a certificate of its committee:
  * one recorded for it, or for an earlier version of the same People's Committee (`unchanged` lineage).
  */
-export async function coverageOn(db: Tx, options: { asOf: string; area: Area; kind: CoverageKind }): Promise<CoverageResult> {
+export async function coverageOn(db: DbOrTx, options: { asOf: string; area: Area; kind: CoverageKind }): Promise<CoverageResult> {
   const { asOf, area, kind } = options
   const at = sql`${endOfDayVn(asOf)}::timestamptz`
   const day = sql`${asOf}::date`

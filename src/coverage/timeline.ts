@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { Tx } from '../db/open.ts'
+import type { DbOrTx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
 import { monthEnd, monthStart } from '../lib/dates.ts'
 import { inForceOnSql } from '../units/rules.ts'
@@ -21,7 +21,7 @@ export type TimelineResult = {
  * month end takes the units in force on its own day (so a range across 2025-07-01 counts the old units
  * before it and the new ones after). `reached100At` is the first month whose end finds every unit covered.
  */
-export async function coverageTimeline(db: Tx, options: { from: string; to: string; area: Area; kind: CoverageKind }): Promise<TimelineResult> {
+export async function coverageTimeline(db: DbOrTx, options: { from: string; to: string; area: Area; kind: CoverageKind }): Promise<TimelineResult> {
   const { from, to, area, kind } = options
   checkMonthRange(from, to)
   // A month's instant is the end of its last day in Vietnam time: the next month's first instant, minus 7 hours,

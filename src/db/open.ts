@@ -9,7 +9,7 @@ import { patientPing } from './patient-ping.ts'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 /** A transaction or the database itself: services accept either. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db
+export type DbOrTx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db
 
 export type Database = {
   db: Db

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { Tx } from '../db/open.ts'
+import type { DbOrTx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
 import { parseTextArray } from '../units/record.ts'
 import type { SignatureReport } from '../pki/signed-document.ts'
@@ -26,7 +26,7 @@ export type Checked = { report: SignatureReport; answer: SignatureAnswer; record
  * fingerprint), and whether it or a CA of its path was revoked before the time of signing
  * (recorded revocations and imported CRL entries). Two statements, whatever the number of signatures.
  */
-export async function withRecords(db: Tx, reports: SignatureReport[], now: Date): Promise<Checked[]> {
+export async function withRecords(db: DbOrTx, reports: SignatureReport[], now: Date): Promise<Checked[]> {
   const fingerprints = [...new Set(reports.flatMap((r) => (r.signerFingerprint ? [r.signerFingerprint] : [])))]
   const pairs = [...new Map(reports.flatMap((r) => r.path.map((p) => [`${p.issuerKey}|${p.serialNumber}`, { k: p.issuerKey, s: p.serialNumber }]))).values()]
   const [certs, revoked] = await Promise.all([

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm'
-import type { Tx } from '../db/open.ts'
+import type { DbOrTx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
 import { monthStart } from '../lib/dates.ts'
 
@@ -17,7 +17,7 @@ export function verifiedActivity(from: string, to: string): SQL {
 }
 
 /** Verified documents per commune and month. */
-export async function verifiedCounts(db: Tx, from: string, to: string): Promise<{ unitCode: string; month: string; documentsVerified: number }[]> {
+export async function verifiedCounts(db: DbOrTx, from: string, to: string): Promise<{ unitCode: string; month: string; documentsVerified: number }[]> {
   const rows = await queryRows<{ unit_code: string; month: string | Date; documents_verified: string | number }>(db,
     sql`select v.unit_code, v.month::text as month, v.documents_verified from ${verifiedActivity(from, to)} v order by 1, 2`)
   return rows.map((r) => ({ unitCode: r.unit_code, month: String(r.month).slice(0, 7), documentsVerified: Number(r.documents_verified) }))

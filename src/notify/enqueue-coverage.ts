@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { Tx } from '../db/open.ts'
+import type { DbOrTx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
 import { iso, unitCoveredAt, unitExistsOn, unitInScope, VN_OFFSET } from './enqueue-sql.ts'
 
@@ -10,7 +10,7 @@ import { iso, unitCoveredAt, unitExistsOn, unitInScope, VN_OFFSET } from './enqu
  * The first look at a unit only records its state. Run it under the scheduler's lock (see scheduler.ts),
  * so that two instances do not both see the same change.
  */
-export async function enqueueCoverageAlerts(db: Tx, now: Date): Promise<number> {
+export async function enqueueCoverageAlerts(db: DbOrTx, now: Date): Promise<number> {
   const at = sql`${now.toISOString()}::timestamptz`
   const day = sql`((${at} at time zone 'UTC') + ${VN_OFFSET})::date`
   const rows = await queryRows<{ n: number }>(db, sql`

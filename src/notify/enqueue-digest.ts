@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { Tx } from '../db/open.ts'
+import type { DbOrTx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
 import { iso, unitCoveredAt, unitExistsOn, unitInScope, VN_OFFSET } from './enqueue-sql.ts'
 
@@ -12,7 +12,7 @@ const DIGEST_UNCOVERED_MAX = 500
  * day or week (weeks start on Monday) and that has no digest for that period yet. Only the current
  * period is sent: a digest missed during an outage is replaced by the next one, not replayed.
  */
-export async function enqueueDigests(db: Tx, now: Date): Promise<number> {
+export async function enqueueDigests(db: DbOrTx, now: Date): Promise<number> {
   const at = sql`${now.toISOString()}::timestamptz`
   const local = sql`((${at} at time zone 'UTC') + ${VN_OFFSET})`
   const rows = await queryRows<{ id: string }>(db, sql`

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { Tx } from '../db/open.ts'
+import type { DbOrTx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
 import { iso, unitInScope } from './enqueue-sql.ts'
 
@@ -10,7 +10,7 @@ import { iso, unitInScope } from './enqueue-sql.ts'
  * not yet sent. A certificate already followed by a renewal of the same unit and kind that takes over
  * before it ends is not announced. The key (certificate + days) makes the notice unique per subscription.
  */
-export async function enqueueExpiryNotices(db: Tx, now: Date): Promise<number> {
+export async function enqueueExpiryNotices(db: DbOrTx, now: Date): Promise<number> {
   const at = sql`${now.toISOString()}::timestamptz`
   const rows = await queryRows<{ id: string }>(db, sql`
     with subs as (

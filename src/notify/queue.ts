@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { Db, Tx } from '../db/open.ts'
+import type { Db, DbOrTx } from '../db/open.ts'
 import { jsonValue, queryRows } from '../db/rows.ts'
 import type { EventPayload } from './email-render.ts'
 
@@ -76,7 +76,7 @@ export async function recordOutcomes(db: Db, now: Date, outcomes: Outcome[]): Pr
     error: o.error, duration_ms: o.durationMs, status: o.status, next_attempt_at: o.nextAttemptAt?.toISOString() ?? null,
   })))
   const at = sql`${now.toISOString()}::timestamptz`
-  await db.transaction(async (tx: Tx) => {
+  await db.transaction(async (tx: DbOrTx) => {
     await tx.execute(sql`
       update notify_jobs j set status = o.status, locked_until = null,
         delivered_at = case when o.ok then ${at} else null end,

@@ -7,7 +7,8 @@ import type { GeneralName } from './general-name.ts'
 import { dnString, parseName, subjectRecord, type ParsedName } from './name.ts'
 import { decodePolicyExtensions, type PolicyExtensions } from './policy-extensions.ts'
 import { describeKey } from './public-key.ts'
-import { RSASSA_PSS, pssParams, signatureAlgorithmName, type PssParams } from './signature-algorithms.ts'
+import { pssParams, signatureAlgorithmName, type PssParams } from './signature-algorithms.ts'
+import { RSASSA_PSS } from './oids.ts'
 import { parseTime } from './time.ts'
 
 export type Certificate = {

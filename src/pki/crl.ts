@@ -5,9 +5,9 @@ import { childrenOf, readTlv, slice } from './der.ts'
 import { malformed } from './errors.ts'
 import { parseExtensionList, type Extension } from './extensions.ts'
 import { dnString, parseName, type ParsedName } from './name.ts'
-import { CRL_REASONS, EXT } from './oids.ts'
+import { CRL_REASONS, EXT, RSASSA_PSS } from './oids.ts'
 import { decodeBase64, looksLikePem, pemBlocks, pemBody } from './pem.ts'
-import { RSASSA_PSS, pssParams, signatureAlgorithmName, type PssParams, type SignatureSpec } from './signature-algorithms.ts'
+import { pssParams, signatureAlgorithmName, type PssParams, type SignatureSpec } from './signature-algorithms.ts'
 import { parseTime } from './time.ts'
 
 export type CrlEntry = { serialNumber: string; revokedAt: Date; reason?: string }

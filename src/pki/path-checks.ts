@@ -3,7 +3,7 @@ import type { Crl } from './crl.ts'
 import { nameConstraintViolation } from './name-constraints.ts'
 import { isDnsName, isMailbox } from './name-syntax.ts'
 import { ANY_EKU, EXT, KNOWN_CRITICAL_EXTENSIONS } from './oids.ts'
-import { cap, label, problem, roleOf, who, type PkiProblem, type Role } from './problems.ts'
+import { cap, label, problem, roleOf, who, type PkiProblem, type ChainPosition } from './problems.ts'
 import { checkPolicies } from './policy-check.ts'
 import type { PolicyInput } from './policy-tree.ts'
 import { checkRevocation } from './revocation.ts'
@@ -29,7 +29,7 @@ function isSelfSigned(cert: Certificate, issuer: Certificate | undefined): boole
 }
 
 /** Checks of one certificate on its own, whatever its place. */
-function checkOne(cert: Certificate, role: Role, out: Findings, at: number): void {
+function checkOne(cert: Certificate, role: ChainPosition, out: Findings, at: number): void {
   const w = who(cert, role)
   if (at < cert.notBefore.getTime()) out.problems.push(problem('not_yet_valid', `${cap(w)} was not yet valid at the time checked (valid from ${iso(cert.notBefore)}).`))
   if (at > cert.notAfter.getTime()) out.problems.push(problem('expired', `${cap(w)} had expired at the time checked (valid until ${iso(cert.notAfter)}).`))

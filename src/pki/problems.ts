@@ -47,13 +47,13 @@ export function label(cert: Certificate): string {
   return name ? `CN=${name}` : (cert.subjectDn || '(empty name)')
 }
 
-export type Role = 'leaf' | 'intermediate' | 'anchor' | 'issuer'
+export type ChainPosition = 'leaf' | 'intermediate' | 'anchor' | 'issuer'
 
-export function roleOf(index: number, length: number): Role {
+export function roleOf(index: number, length: number): ChainPosition {
   return index === 0 ? 'leaf' : index === length - 1 ? 'anchor' : 'intermediate'
 }
 
-export function who(cert: Certificate, role: Role): string {
+export function who(cert: Certificate, role: ChainPosition): string {
   switch (role) {
     case 'leaf': return `the certificate "${label(cert)}"`
     case 'intermediate': return `the intermediate CA "${label(cert)}"`

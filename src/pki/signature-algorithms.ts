@@ -1,15 +1,5 @@
 import { C, T, isUniversal, kids, oidOf, smallInteger, type Node } from './asn1.ts'
-import { OTHER_SIGNATURE_NAMES, SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from './oids.ts'
-
-export const RSASSA_PSS = '1.2.840.113549.1.1.10'
-const MGF1 = '1.2.840.113549.1.1.8'
-const HASHES: Record<string, string> = {
-  '1.3.14.3.2.26': 'sha1',
-  '2.16.840.1.101.3.4.2.4': 'sha224',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-}
+import { DIGESTS, MGF1, OTHER_SIGNATURE_NAMES, RSASSA_PSS, SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from './oids.ts'
 
 /** RSASSA-PSS parameters (RFC 4055 section 3.1) that node:crypto can verify: MGF1 with the message hash, trailer 1. */
 export type PssParams = { hash: string; saltLength: number }
@@ -19,7 +9,7 @@ export type SignatureSpec = { oid: string; pss?: PssParams | null }
 
 function hashOf(alg: Node, what: string): string | null {
   const [oid] = kids(alg, what)
-  return HASHES[oidOf(oid, what)] ?? null
+  return DIGESTS[oidOf(oid, what)] ?? null
 }
 
 /** Reads RSASSA-PSS-params; null when absent, malformed, or a combination node:crypto cannot check. */

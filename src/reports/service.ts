@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { Tx } from '../db/open.ts'
+import type { DbOrTx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
 import { badRequest } from '../http/problem.ts'
 import { areaForRange } from '../coverage/area.ts'
@@ -68,7 +68,7 @@ function joinGroups(coverage: GroupCount[], documents: DocumentsRow[]): GroupRow
  * documents signed and savings over the year's months up to the current one, each on the structure
  * of its own date. A future year has nothing to report yet: 400.
  */
-export async function ministryReport(db: Tx, options: { year: number; parent?: string | null; parameters?: SavingsParameters; basis?: Basis; now?: Date }): Promise<MinistryReport> {
+export async function ministryReport(db: DbOrTx, options: { year: number; parent?: string | null; parameters?: SavingsParameters; basis?: Basis; now?: Date }): Promise<MinistryReport> {
   const { year } = options
   const now = options.now ?? new Date()
   const today = todayVn(now)
@@ -125,7 +125,7 @@ export async function ministryReport(db: Tx, options: { year: number; parent?: s
 export const DEMO_CA_MARKER = 'Kyso DEMO'
 
 /** True when this database holds the demonstration CA hierarchy: its reports are then labelled as such. */
-export async function holdsDemonstration(db: Tx): Promise<boolean> {
+export async function holdsDemonstration(db: DbOrTx): Promise<boolean> {
   const rows = await queryRows<{ demo: boolean }>(db,
     sql`select exists (select 1 from ca_certificates where subject_dn like ${`%${DEMO_CA_MARKER}%`}) as demo`)
   return Boolean(rows[0]?.demo)

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { Tx } from '../db/open.ts'
+import type { DbOrTx } from '../db/open.ts'
 import { jsonValue, queryRows } from '../db/rows.ts'
 import { areaSql, type Area } from '../coverage/area.ts'
 import { checkMonthRange } from '../coverage/kinds.ts'
@@ -48,7 +48,7 @@ type Counted = { code: string; name: string; declared: string | number; verified
  * its certificate was recorded for), so under the structure of its own date: by district while districts existed,
  * by commune type after 2025-07-01; `byMonth` says which structure each month used. One statement.
  */
-export async function savingsFor(db: Tx, options: { from: string; to: string; area: Area; parameters?: SavingsParameters; basis?: Basis }): Promise<SavingsResult> {
+export async function savingsFor(db: DbOrTx, options: { from: string; to: string; area: Area; parameters?: SavingsParameters; basis?: Basis }): Promise<SavingsResult> {
   const { from, to, area } = options
   checkMonthRange(from, to)
   const model = modelInForce(options.parameters)

@@ -1,6 +1,6 @@
 /** Lineage around unit versions: predecessors, successors, and what to say about a code that is not in force. */
 import { sql } from 'drizzle-orm'
-import type { Tx } from '../db/open.ts'
+import type { DbOrTx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
 import { notFound } from '../http/problem.ts'
 import { inForceOnSql, underSql } from './rules.ts'
@@ -11,7 +11,7 @@ export type Neighbour = { code: string; name: string; validFrom: string | null; 
 export type UnitWithLineage = Omit<UnitRecord, 'id' | 'districtCode' | 'provinceCode' | 'committeeId' | 'placeCodes'> & { predecessors: Neighbour[]; successors: Neighbour[] }
 
 /** Predecessors and successors of each version id, in one statement. */
-export async function neighbours(db: Tx, ids: number[]): Promise<Map<number, { predecessors: Neighbour[]; successors: Neighbour[] }>> {
+export async function neighbours(db: DbOrTx, ids: number[]): Promise<Map<number, { predecessors: Neighbour[]; successors: Neighbour[] }>> {
   const out = new Map(ids.map((id) => [id, { predecessors: [] as Neighbour[], successors: [] as Neighbour[] }]))
   if (!ids.length) return out
   const rows = await queryRows<{ id: number; side: 'p' | 's'; code: string; name: string; valid_from: string | null; valid_to: string | null; share: Share }>(db, sql`
@@ -36,7 +36,7 @@ export function withLineage(unit: UnitRecord, around: { predecessors: Neighbour[
 }
 
 /** Every version of a code, oldest first, each with its lineage; 404 when the code never existed. */
-export async function unitHistory(db: Tx, code: string): Promise<UnitWithLineage[]> {
+export async function unitHistory(db: DbOrTx, code: string): Promise<UnitWithLineage[]> {
   const rows = await queryRows<Record<string, unknown>>(db, sql`
     select ${UNIT_COLUMNS} from admin_units u where u.code = ${code} order by u.valid_from nulls first`)
   if (!rows.length) throw notFound(`No administrative unit has ever had the code ${code}.`)
@@ -49,7 +49,7 @@ export async function unitHistory(db: Tx, code: string): Promise<UnitWithLineage
  * The units a version's territory went to: its own lineage successors or, for a province or district
  * without lineage of its own, the successors of the communes under it on its last day.
  */
-export async function successorsOfVersion(db: Tx, unit: UnitRecord): Promise<{ code: string; name: string }[]> {
+export async function successorsOfVersion(db: DbOrTx, unit: UnitRecord): Promise<{ code: string; name: string }[]> {
   const rows = await queryRows<{ code: string; name: string }>(db, sql`
     with direct as (
       select n.code, n.name from unit_lineage l join admin_units n on n.id = l.new_id where l.old_id = ${unit.id}
@@ -68,7 +68,7 @@ export async function successorsOfVersion(db: Tx, unit: UnitRecord): Promise<{ c
  * The 404 for a code with no version on `day`: when it was last (or will first be) in force, and what
  * became of it.
  */
-export async function notInForce(db: Tx, code: string, day: string): Promise<never> {
+export async function notInForce(db: DbOrTx, code: string, day: string): Promise<never> {
   const rows = await queryRows<Record<string, unknown>>(db, sql`
     select ${UNIT_COLUMNS} from admin_units u where u.code = ${code}
     order by (u.valid_to is not null and u.valid_to < ${day}::date) desc, u.valid_to desc nulls last, u.valid_from nulls first limit 1`)

@@ -4,7 +4,7 @@
  * the lineage: ancestor codes, committees and place codes.
  */
 import { sql } from 'drizzle-orm'
-import type { Tx } from '../db/open.ts'
+import type { DbOrTx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
 import { inForceOnSql } from './rules.ts'
 
@@ -18,7 +18,7 @@ const vnDay = (column: string) => sql.raw(`((${column} + interval '7 hours') at 
  * or missing for part of a child's validity (the children of those codes included), recorded certificates
  * whose unit is no longer a commune in force on their notBefore, activity whose unit no longer exists in its month.
  */
-export async function violations(tx: Tx, codes: string[]): Promise<Violation[]> {
+export async function violations(tx: DbOrTx, codes: string[]): Promise<Violation[]> {
   const list = JSON.stringify(codes)
   const rows = await queryRows<{ problem: string; code: string; valid_from: string | null; message: string }>(tx, sql`
     with touched as materialized (select value as code from json_array_elements_text(${list}::json))
@@ -66,7 +66,7 @@ export const derivedAncestors = sql`
   case when p.level = 'district' then p.code end as district_code`
 
 /** Refills district_code and province_code where a version's parent changed (set-based; rows already right are not written). */
-export async function recomputeAncestors(tx: Tx): Promise<void> {
+export async function recomputeAncestors(tx: DbOrTx): Promise<void> {
   await tx.execute(sql`
     update admin_units u set province_code = x.province_code, district_code = x.district_code
     from (
@@ -81,7 +81,7 @@ export async function recomputeAncestors(tx: Tx): Promise<void> {
  * Gives every version the id of the first version of its chain of `unchanged` lineage, and copies it to
  * the certificates recorded for those versions.
  */
-export async function recomputeCommittees(tx: Tx): Promise<void> {
+export async function recomputeCommittees(tx: DbOrTx): Promise<void> {
   await tx.execute(sql`
     with recursive chain(id, root) as (
       select u.id, u.id from admin_units u
@@ -96,7 +96,7 @@ export async function recomputeCommittees(tx: Tx): Promise<void> {
 }
 
 /** Recomputes every version's place codes (see adminUnits.placeCodes): its own and its lineage ancestors'. */
-export async function recomputePlaceCodes(tx: Tx): Promise<void> {
+export async function recomputePlaceCodes(tx: DbOrTx): Promise<void> {
   await tx.execute(sql`
     with recursive up(id, code) as (
       select u.id, c.code from admin_units u cross join lateral unnest(array[u.code, u.district_code, u.province_code]) as c(code)

@@ -1,6 +1,6 @@
 /** Reading units on a day: the list, one version, a parent. */
 import { sql, type SQL } from 'drizzle-orm'
-import type { Tx } from '../db/open.ts'
+import type { DbOrTx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
 import { badRequest } from '../http/problem.ts'
 import { foldName } from './names.ts'
@@ -10,14 +10,14 @@ import { toUnit, UNIT_COLUMNS, type UnitRecord } from './record.ts'
 import type { Level } from './types.ts'
 
 /** The version of a code in force on a day, or null. */
-export async function versionOn(db: Tx, code: string, day: string): Promise<UnitRecord | null> {
+export async function versionOn(db: DbOrTx, code: string, day: string): Promise<UnitRecord | null> {
   const rows = await queryRows<Record<string, unknown>>(db, sql`
     select ${UNIT_COLUMNS} from admin_units u where u.code = ${code} and ${inForceOnSql('u', sql`${day}::date`)} limit 1`)
   return rows.length ? toUnit(rows[0]) : null
 }
 
 /** The version in force on a day, or a 404 saying when the code was in force and what became of it. */
-export async function requireVersionOn(db: Tx, code: string, day: string): Promise<UnitRecord> {
+export async function requireVersionOn(db: DbOrTx, code: string, day: string): Promise<UnitRecord> {
   return (await versionOn(db, code, day)) ?? notInForce(db, code, day)
 }
 
@@ -27,7 +27,7 @@ export type Parent = { code: string | null; name: string; level: 'country' | 'pr
 export const COUNTRY: Parent = { code: null, name: 'Việt Nam', level: 'country' }
 
 /** A parent (province or district) as it stands on a day; none is the whole country. */
-export async function parentOn(db: Tx, code: string | null | undefined, day: string): Promise<Parent> {
+export async function parentOn(db: DbOrTx, code: string | null | undefined, day: string): Promise<Parent> {
   if (!code) return COUNTRY
   const unit = await requireVersionOn(db, code, day)
   if (unit.level === 'commune') throw badRequest(`parent ${code} is a commune-level unit; give a province or a district (or no parent for the whole country).`)
@@ -36,7 +36,7 @@ export async function parentOn(db: Tx, code: string | null | undefined, day: str
 
 export type UnitQuery = { asOf: string; parent?: string; level?: Level; q?: string; limit: number; offset: number }
 
-export async function listUnits(db: Tx, query: UnitQuery): Promise<{ items: UnitRecord[]; total: number }> {
+export async function listUnits(db: DbOrTx, query: UnitQuery): Promise<{ items: UnitRecord[]; total: number }> {
   const filters: SQL[] = [inForceOnSql('u', sql`${query.asOf}::date`)]
   if (query.parent) {
     await parentOn(db, query.parent, query.asOf)
@@ -55,7 +55,7 @@ export async function listUnits(db: Tx, query: UnitQuery): Promise<{ items: Unit
   return { items: rows.map(toUnit), total: Number(total) }
 }
 
-export async function countUnits(db: Tx): Promise<number> {
+export async function countUnits(db: DbOrTx): Promise<number> {
   const [{ n }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from admin_units`)
   return Number(n)
 }

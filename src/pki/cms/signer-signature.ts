@@ -4,7 +4,7 @@ import { checkDerFraming, childrenOf } from '../der.ts'
 import { publicKeyOf } from '../signature.ts'
 import { signatureAlgorithm } from '../signature-algorithms.ts'
 import { oidAt, smallIntegerAt } from './der-values.ts'
-import { DIGESTS, EC_PUBLIC_KEY, MGF1, RSASSA_PSS, RSA_ENCRYPTION } from './oids.ts'
+import { DIGESTS, EC_PUBLIC_KEY, MGF1, RSASSA_PSS, RSA_ENCRYPTION } from '../oids.ts'
 
 export type SignerCheck = 'ok' | 'bad' | 'unsupported'
 

@@ -3,7 +3,8 @@ import type { Certificate } from '../certificate.ts'
 import { childrenOf } from '../der.ts'
 import { problem, type PkiProblem } from '../problems.ts'
 import { TAG, contentOf, oidAt } from './der-values.ts'
-import { CMS, DIGESTS } from './oids.ts'
+import { CMS } from './oids.ts'
+import { DIGESTS } from '../oids.ts'
 import type { Attribute } from './signed-data.ts'
 
 /**

@@ -1,7 +1,7 @@
 import { checkDerFraming, childrenOf } from '../der.ts'
 import { malformed } from '../errors.ts'
 import { TAG, contentOf, need, oidAt, timeAt } from './der-values.ts'
-import { DIGESTS } from './oids.ts'
+import { DIGESTS } from '../oids.ts'
 
 export type TstInfo = { policy: string; imprintHash: string; imprint: Buffer; genTime: Date }
 
