@@ -3,7 +3,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import { sql } from 'drizzle-orm'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.ts'
-import { setTrustPolicy } from './certificates/trust-policy.ts'
+import { setTrustPolicy } from './trust/policy.ts'
 import type { Db } from './db/open.ts'
 import type { App, RouteDeps } from './http/types.ts'
 import { registerErrorHandling } from './http/error-handler.ts'
@@ -25,8 +25,10 @@ import healthRoutes from './health/routes.ts'
 import unitRoutes, { unitSchemas } from './units/routes.ts'
 import authRoutes from './auth/routes.ts'
 import auditRoutes from './audit/routes.ts'
-import certificateRoutes, { certificateSchemas } from './certificates/routes.ts'
-import trustRoutes from './certificates/trust-routes.ts'
+import certificateRoutes from './certificates/routes.ts'
+import { certificateSchemas } from './certificates/schemas.ts'
+import trustRoutes, { trustSchemas } from './trust/routes.ts'
+import crlRoutes from './crls/routes.ts'
 import reportingRoutes, { reportingSchemas } from './reports/module.ts'
 import dashboardRoutes from './dashboard/routes.ts'
 import notifyRoutes from './notify/routes.ts'
@@ -49,7 +51,7 @@ declare module 'fastify' {
   }
 }
 
-export const ROUTE_MODULES = [healthRoutes, unitRoutes, authRoutes, auditRoutes, reportingRoutes, trustRoutes, certificateRoutes, documentRoutes, dashboardRoutes, notifyRoutes]
+export const ROUTE_MODULES = [healthRoutes, unitRoutes, authRoutes, auditRoutes, reportingRoutes, trustRoutes, certificateRoutes, crlRoutes, documentRoutes, dashboardRoutes, notifyRoutes]
 
 export async function buildApp(options: BuildOptions): Promise<App> {
   const { db, config } = options
@@ -71,7 +73,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  for (const schema of [...sharedSchemas, ...unitSchemas, ...reportingSchemas, ...certificateSchemas, ...documentSchemas]) app.addSchema(schema)
+  for (const schema of [...sharedSchemas, ...unitSchemas, ...reportingSchemas, ...certificateSchemas, ...trustSchemas, ...documentSchemas]) app.addSchema(schema)
   registerErrorHandling(app)
   registerContentTypes(app)
   registerStrictInput(app)

@@ -1,4 +1,5 @@
 import { LineProblems, readCsvTable, type LineProblem } from '../lib/csv-table.ts'
+import type { ProblemCode } from '../lib/problem-codes.ts'
 import { isMonth } from '../lib/dates.ts'
 
 export type ActivityLineProblem = LineProblem
@@ -22,7 +23,7 @@ export function readActivityCsv(text: string): { rows: ActivityRow[]; problems: 
     const month = get('month')
     const count = get('documents_signed')
     let ok = true
-    const bad = (c: string, m: string) => { ok = false; add(line, c, m) }
+    const bad = (c: ProblemCode, m: string) => { ok = false; add(line, c, m) }
     if (!/^\d{1,10}$/.test(unitCode)) bad('bad_code', `unit_code ${JSON.stringify(unitCode)} is not a GSO code (digits only)`)
     if (!isMonth(month)) bad('bad_month', `month ${JSON.stringify(month)} is not a month (YYYY-MM)`)
     if (!/^\d{1,10}$/.test(count) || Number(count) > MAX_DOCUMENTS) bad('bad_count', `documents_signed ${JSON.stringify(count)} is not a whole number from 0 to ${MAX_DOCUMENTS}`)

@@ -7,7 +7,7 @@ import type { Actor } from '../auth/actor.ts'
 import { audit } from '../audit/write.ts'
 import { inScope } from '../auth/scope.ts'
 import { csvText, REFUSED } from '../http/csv-upload.ts'
-import { HttpProblem, forbidden, notFound, unprocessable } from '../http/problem.ts'
+import { Forbidden, NotFound, Unprocessable } from '../lib/errors.ts'
 import { monthEnd, monthStart } from '../lib/dates.ts'
 import { readActivityCsv, type ActivityLineProblem, MAX_PROBLEMS } from './csv-import.ts'
 
@@ -48,10 +48,10 @@ async function versionsForMonths(tx: DbOrTx, pairs: { code: string; month: strin
 export async function putActivity(db: Db, actor: Actor, unitCode: string, month: string, documentsSigned: number): Promise<ActivityRecord> {
   return db.transaction(async (tx) => {
     const unit = (await versionsForMonths(tx, [{ code: unitCode, month }])).get(`${unitCode}|${month}`)
-    if (!unit) throw notFound(`No administrative unit had the code ${unitCode} in ${month}.`)
-    if (!inScope(actor, unit)) throw forbidden(`This token may not write for unit ${unitCode}: it is outside the token's scope.`)
+    if (!unit) throw new NotFound(`No administrative unit had the code ${unitCode} in ${month}.`)
+    if (!inScope(actor, unit)) throw new Forbidden(`This token may not write for unit ${unitCode}: it is outside the token's scope.`)
     if (unit.level !== 'commune') {
-      throw unprocessable(`Signing activity is recorded for commune-level units; ${unitCode} is a ${unit.level}.`, [
+      throw new Unprocessable(`Signing activity is recorded for commune-level units; ${unitCode} is a ${unit.level}.`, [
         { code: 'not_a_commune', message: `unit ${unitCode} is a ${unit.level}` },
       ])
     }
@@ -76,7 +76,7 @@ export type ImportResult = { rows: number; inserted: number; updated: number }
  */
 export async function importActivity(db: Db, actor: Actor, bytes: Buffer): Promise<ImportResult> {
   const { rows, problems } = readActivityCsv(csvText(bytes))
-  if (problems.length && rows.length === 0) throw unprocessable(REFUSED, problems)
+  if (problems.length && rows.length === 0) throw new Unprocessable(REFUSED, problems)
 
   return db.transaction(async (tx) => {
     const units = await versionsForMonths(tx, rows.map((r) => ({ code: r.unitCode, month: r.month })))
@@ -92,9 +92,9 @@ export async function importActivity(db: Db, actor: Actor, bytes: Buffer): Promi
       } else if (unit.level !== 'commune') add({ line: r.line, code: 'not_a_commune', message: `line ${r.line}: unit ${r.unitCode} is a ${unit.level}; activity is recorded for commune-level units` })
     }
     all.sort((a, b) => a.line - b.line)
-    if (outOfScope) throw new HttpProblem(403, 'forbidden', `${REFUSED} Some rows are for units outside this token's scope.`, { problems: all })
-    if (all.length) throw unprocessable(REFUSED, all)
-    if (rows.length === 0) throw unprocessable('The file has a header but no rows.', [{ code: 'empty', message: 'line 2: no rows after the header', line: 2 }])
+    if (outOfScope) throw new Forbidden(`${REFUSED} Some rows are for units outside this token's scope.`, all)
+    if (all.length) throw new Unprocessable(REFUSED, all)
+    if (rows.length === 0) throw new Unprocessable('The file has a header but no rows.', [{ code: 'empty', message: 'line 2: no rows after the header', line: 2 }])
 
     let inserted = 0
     for (let i = 0; i < rows.length; i += CHUNK) {

@@ -1,13 +1,13 @@
 import { desc, lt } from 'drizzle-orm'
 import { auditLog } from '../db/schema.ts'
 import type { Db } from '../db/open.ts'
-import { badRequest } from '../http/problem.ts'
+import { BadRequest } from '../lib/errors.ts'
 
 /** Newest first; the cursor is the last id seen. */
 export async function listAudit(db: Db, limit: number, cursor?: string) {
   let before: number | undefined
   if (cursor !== undefined) {
-    if (!/^\d{1,15}$/.test(cursor)) throw badRequest('The cursor is not one this server gave out.')
+    if (!/^\d{1,15}$/.test(cursor)) throw new BadRequest('The cursor is not one this server gave out.')
     before = Number(cursor)
   }
   const rows = await db.select().from(auditLog)

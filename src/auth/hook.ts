@@ -4,7 +4,7 @@ import type { Access } from '../http/access.ts'
 import { roleAllows, type Actor } from './actor.ts'
 import { findActor } from './tokens.ts'
 import { FailedAuthLimiter } from './failed-auth-limiter.ts'
-import { HttpProblem, forbidden, unauthorized } from '../http/problem.ts'
+import { Forbidden, RateLimited, Unauthorized } from '../lib/errors.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,25 +38,25 @@ export function registerAuth(app: FastifyInstance, db: Db, options: { publicRepo
       const wait = limiter.retryAfter(request.ip)
       if (wait > 0) {
         reply.header('retry-after', String(wait))
-        throw new HttpProblem(429, 'rate_limited', 'Too many failed authentications from this address. Wait before trying again.')
+        throw new RateLimited('Too many failed authentications from this address. Wait before trying again.')
       }
       const actor = token === null ? null : await findActor(db, token)
       if (!actor) {
         limiter.fail(request.ip)
-        throw unauthorized('The token is not valid (unknown, revoked or badly formed).')
+        throw new Unauthorized('The token is not valid (unknown, revoked or badly formed).')
       }
       request.actor = actor
     }
     if (access === 'open' || (access === 'public' && options.publicReports)) return
-    if (!request.actor) throw unauthorized()
+    if (!request.actor) throw new Unauthorized()
     if (!roleAllows(request.actor.role, access)) {
-      throw forbidden(`This needs the ${access} role; the token has the ${request.actor.role} role.`)
+      throw new Forbidden(`This needs the ${access} role; the token has the ${request.actor.role} role.`)
     }
   })
 }
 
 /** The authenticated actor of a route that requires one. */
 export function actorOf(request: FastifyRequest): Actor {
-  if (!request.actor) throw unauthorized()
+  if (!request.actor) throw new Unauthorized()
   return request.actor
 }

@@ -3,18 +3,17 @@ import type { App, RouteDeps } from '../http/types.ts'
 import { JSON_TYPES } from '../http/content-types.ts'
 import { StringEnum, UnitCode, errors } from '../http/schemas.ts'
 import { actorOf } from './hook.ts'
-import { badRequest } from '../http/problem.ts'
+import { BadRequest } from '../lib/errors.ts'
 import { ROLES } from './actor.ts'
 import { createToken, listTokens, revokeToken } from './tokens.ts'
 
 const RoleSchema = StringEnum(ROLES)
-const secured = { security: [{ bearerAuth: [] }] }
 
 export default async function authRoutes(app: App, { db }: RouteDeps) {
   app.post('/v1/tokens', {
     config: { access: 'admin', accepts: JSON_TYPES },
     schema: {
-      tags: ['tokens'], ...secured,
+      tags: ['tokens'],
       summary: 'Create a token (the secret is shown once)',
       description: 'Roles: admin (everything), registrar (writes certificates, revocations and signing activity; `scope` limits it to the listed units and everything under them), viewer (reads everything). The secret is returned once and stored only as a SHA-256 hash.',
       body: Type.Object({
@@ -31,7 +30,7 @@ export default async function authRoutes(app: App, { db }: RouteDeps) {
     },
   }, async (request, reply) => {
     if (request.body.role === 'registrar' && request.body.scope === undefined) {
-      throw badRequest('A registrar token needs a scope: the unit codes it may write for, or "scope": null to allow it everywhere.')
+      throw new BadRequest('A registrar token needs a scope: the unit codes it may write for, or "scope": null to allow it everywhere.')
     }
     const created = await createToken(db, actorOf(request), request.body)
     return reply.code(201).send(created)
@@ -40,7 +39,7 @@ export default async function authRoutes(app: App, { db }: RouteDeps) {
   app.get('/v1/tokens', {
     config: { access: 'admin' },
     schema: {
-      tags: ['tokens'], ...secured,
+      tags: ['tokens'],
       summary: 'List tokens (never their secrets)',
       response: {
         200: Type.Object({
@@ -59,7 +58,7 @@ export default async function authRoutes(app: App, { db }: RouteDeps) {
   app.delete('/v1/tokens/:id', {
     config: { access: 'admin' },
     schema: {
-      tags: ['tokens'], ...secured,
+      tags: ['tokens'],
       summary: 'Revoke a token',
       params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
       response: { 204: Type.Null({ description: 'Revoked' }), ...errors(400, 401, 403, 404, 429, 503) },

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { Actor } from './actor.ts'
+import { Unprocessable } from '../lib/errors.ts'
 
 /**
  * The codes that place a unit version for access control: its own, its ancestors', and those of the versions
@@ -22,4 +23,10 @@ export function inScope(actor: Actor, unit: ScopedUnit): boolean {
 /** The rule of `inScope` in SQL, for a listed scope: the unit version `alias` lies in `scope` (a SQL text[]). */
 export function placedInSql(alias: string, scope: SQL): SQL {
   return sql`(${sql.raw(alias)}.place_codes && ${scope})`
+}
+
+/** The refusal of a scope (of a token, of a subscription) that lists codes no unit has. */
+export function unknownScopeCodes(missing: string[]): Unprocessable {
+  return new Unprocessable(`Unknown unit codes in scope: ${missing.join(', ')}.`,
+    missing.map((code) => ({ code: 'unit_not_found', message: `No administrative unit has the code ${code}.` })))
 }

@@ -4,8 +4,9 @@ import { apiTokens, adminUnits } from '../db/schema.ts'
 import type { Db } from '../db/open.ts'
 import { inArray } from 'drizzle-orm'
 import type { Actor, Role } from './actor.ts'
+import { unknownScopeCodes } from './scope.ts'
 import { audit } from '../audit/write.ts'
-import { HttpProblem, notFound } from '../http/problem.ts'
+import { BadRequest, NotFound } from '../lib/errors.ts'
 
 export function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token, 'utf8').digest('hex')
@@ -51,16 +52,14 @@ export async function ensureAdminToken(db: Db, secret: string): Promise<void> {
 
 export async function createToken(db: Db, actor: Actor, input: { name: string; role: Role; scope?: string[] | null }) {
   if (input.scope?.length === 0) {
-    throw new HttpProblem(400, 'bad_request', 'scope is an empty list, which would allow nothing; list unit codes, or send "scope": null for a token allowed everywhere.')
+    throw new BadRequest('scope is an empty list, which would allow nothing; list unit codes, or send "scope": null for a token allowed everywhere.')
   }
   const scope = input.scope?.length ? [...new Set(input.scope)] : null
   if (scope) {
     const known = await db.select({ code: adminUnits.code }).from(adminUnits).where(inArray(adminUnits.code, scope))
     const missing = scope.filter((c) => !known.some((k) => k.code === c))
     if (missing.length) {
-      throw new HttpProblem(422, 'unprocessable', `Unknown unit codes in scope: ${missing.join(', ')}.`, {
-        problems: missing.map((code) => ({ code: 'unit_not_found', message: `No administrative unit has the code ${code}.` })),
-      })
+      throw unknownScopeCodes(missing)
     }
   }
   const secret = newTokenSecret()
@@ -86,7 +85,7 @@ export async function revokeToken(db: Db, actor: Actor, id: string): Promise<voi
   await db.transaction(async (tx) => {
     const [row] = await tx.update(apiTokens).set({ revokedAt: new Date() })
       .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id, name: apiTokens.name })
-    if (!row) throw notFound(`No active token has the id ${id}.`)
+    if (!row) throw new NotFound(`No active token has the id ${id}.`)
     await audit(tx, actor, { action: 'token.revoke', entityType: 'token', entityId: id, details: { name: row.name } })
   })
   actorCaches.get(db)?.clear()

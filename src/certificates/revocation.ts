@@ -10,16 +10,18 @@ import type { Db } from '../db/open.ts'
 import type { Actor } from '../auth/actor.ts'
 import { audit } from '../audit/write.ts'
 import { inScope } from '../auth/scope.ts'
-import { HttpProblem, duplicate, forbidden, notFound } from '../http/problem.ts'
+import { Conflict, Forbidden, Unprocessable } from '../lib/errors.ts'
 import { isDay } from '../lib/dates.ts'
-import { findRow, parseMoment, toRecord, type CertificateRecord } from './service.ts'
+import { parseMoment } from '../lib/strict-dates.ts'
+import { findRow, unknownCertificate } from './query.ts'
+import { certificateRecord, type CertificateRecord } from './record.ts'
 
 /** Clocks differ a little between a client and this server. */
 const CLOCK_SKEW_MS = 5 * 60_000
 const DAY_MS = 86_400_000
 
-function outOfRange(detail: string): HttpProblem {
-  return new HttpProblem(422, 'unprocessable', detail, { problems: [{ code: 'revocation_date', message: detail }] })
+function outOfRange(detail: string): Unprocessable {
+  return new Unprocessable(detail, [{ code: 'revocation_date', message: detail }])
 }
 
 /** The revocation moment, checked against the certificate: from its notBefore to now. */
@@ -46,20 +48,20 @@ export async function revokeCertificate(db: Db, actor: Actor, id: string, input:
   const now = new Date()
   const row = await db.transaction(async (tx) => {
     const current = await findRow(tx, id)
-    if (!current) throw notFound(`No certificate has the id ${id}.`)
+    if (!current) throw unknownCertificate(id)
     const [unit] = await tx.select({ placeCodes: adminUnits.placeCodes }).from(adminUnits).where(eq(adminUnits.id, current.unitId)).limit(1)
     if (!inScope(actor, unit ?? { placeCodes: [] })) {
-      throw forbidden(`The certificate belongs to unit ${current.unitCode}, which is outside this token's scope; nothing was changed.`)
+      throw new Forbidden(`The certificate belongs to unit ${current.unitCode}, which is outside this token's scope; nothing was changed.`)
     }
     const revokedAt = revocationMoment(input.revokedAt, current.notBefore, now)
     const correction = current.revokedAt !== null
     if (correction && actor.role !== 'admin') {
-      throw duplicate(`The certificate is already revoked (from ${current.revokedAt!.toISOString()}); its revocation was not changed. An admin may correct it.`, id)
+      throw new Conflict(`The certificate is already revoked (from ${current.revokedAt!.toISOString()}); its revocation was not changed. An admin may correct it.`, id)
     }
     // The row is changed only if it still is as read: a concurrent revocation makes this one a 409.
     const [updated] = await tx.update(certificates).set({ revokedAt, revocationReason: reason })
       .where(and(eq(certificates.id, id), correction ? eq(certificates.revokedAt, current.revokedAt!) : sql`${certificates.revokedAt} is null`)).returning()
-    if (!updated) throw duplicate('The certificate was revoked by another request meanwhile; its revocation was not changed.', id)
+    if (!updated) throw new Conflict('The certificate was revoked by another request meanwhile; its revocation was not changed.', id)
     await audit(tx, actor, {
       action: correction ? 'certificate.revocation_corrected' : 'certificate.revoke', entityType: 'certificate', entityId: id,
       details: {
@@ -69,5 +71,5 @@ export async function revokeCertificate(db: Db, actor: Actor, id: string, input:
     })
     return updated
   })
-  return toRecord(row)
+  return certificateRecord(row)
 }

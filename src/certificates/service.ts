@@ -1,5 +1,5 @@
 /**
- * Certificates of People's Committees: registration (one or a batch), listing, reading, revocation.
+ * Registration of certificates of People's Committees, one or a batch.
  *
  * Registration reads the upload, builds and checks the chain at the leaf's notBefore (trust anchors,
  * registered intermediates and the CA certificates sent along), refuses what is already on an imported
@@ -8,7 +8,6 @@
  * store, CRL entries and unit candidates are loaded once for all items and the rows are written with
  * one set-based insert.
  */
-import crypto from 'node:crypto'
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import { adminUnits, certificates } from '../db/schema.ts'
 import type { Db, DbOrTx } from '../db/open.ts'
@@ -16,87 +15,27 @@ import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.ts'
 import { queryRows } from '../db/rows.ts'
 import type { Actor } from '../auth/actor.ts'
 import { inScope } from '../auth/scope.ts'
-import { HttpProblem, badRequest, duplicate, forbidden, notFound, type ProblemEntry } from '../http/problem.ts'
+import { chunks } from '../lib/chunks.ts'
+import { Conflict, DomainError, Forbidden, TooLarge, Unprocessable } from '../lib/errors.ts'
+import type { ProblemEntry } from '../lib/problem-codes.ts'
+import { textFault } from '../lib/text-fault.ts'
 import { verifyCertificate, type Certificate } from '../pki/index.ts'
-import { trustPolicyOf } from './trust-policy.ts'
-import { foldName } from '../units/names.ts'
+import { trustPolicyOf } from '../trust/policy.ts'
+import { trustStore, type TrustStore } from '../trust/store.ts'
+import { contractProblems } from '../trust/chain-problems.ts'
+import { issuerSerialKey, revokedSerials } from '../crls/entries.ts'
+import { nameKeyOf } from '../crls/name-key.ts'
+import { readCertificateUpload, type Upload } from '../upload/read.ts'
 import { chooseUnit, explicitUnitConflicts, type Kind, type Mention, type UnitRow } from './match.ts'
 import { lookupKeys, subjectMentions } from './subject-mentions.ts'
-import { atOrUnderSql, inForceOn } from '../units/rules.ts'
-import { parseMomentStrict } from '../lib/strict-dates.ts'
-import { textFault } from '../http/strict-input.ts'
+import { inForceOn } from '../units/rules.ts'
 import { LIMITS, requestBudget } from './limits.ts'
-import { certificateStatus, vietnamDay, type CertificateStatus } from './status.ts'
-import { contractProblems, readUpload, readingProblem } from './trust-service.ts'
-import { trustStore, type TrustStore } from './trust-cache.ts'
-
-export const KINDS = ['organization', 'individual'] as const
-export const DEVICES = ['token', 'sim', 'remote', 'other'] as const
-export type Device = (typeof DEVICES)[number]
-
-export type Warning = { code: string; message: string }
-
-export type CertificateRecord = {
-  id: string
-  fingerprintSha256: string
-  serialNumber: string
-  subject: Record<string, string | string[]>
-  subjectDn: string
-  issuerDn: string
-  device: Device | null
-  notBefore: string
-  notAfter: string
-  unitCode: string
-  kind: Kind
-  status: CertificateStatus
-  keyAlgorithm: string
-  keySize: number
-  signatureAlgorithm: string
-  matchedBy: 'explicit' | 'subject'
-  warnings: Warning[]
-  revokedAt: string | null
-  revocationReason: string | null
-  createdAt: string
-}
-
-type Row = typeof certificates.$inferSelect
-
-export function toRecord(row: Row, now = new Date()): CertificateRecord {
-  return {
-    id: row.id,
-    fingerprintSha256: row.fingerprintSha256,
-    serialNumber: row.serialNumber,
-    subject: row.subject,
-    subjectDn: row.subjectDn,
-    issuerDn: row.issuerDn,
-    device: (row.device as Device | null) ?? null,
-    notBefore: row.notBefore.toISOString(),
-    notAfter: row.notAfter.toISOString(),
-    unitCode: row.unitCode,
-    kind: row.kind as Kind,
-    status: certificateStatus(row, now),
-    keyAlgorithm: row.keyAlgorithm,
-    keySize: row.keySize,
-    signatureAlgorithm: row.signatureAlgorithm,
-    matchedBy: row.matchedBy as 'explicit' | 'subject',
-    warnings: row.warnings ?? [],
-    revokedAt: row.revokedAt?.toISOString() ?? null,
-    revocationReason: row.revocationReason ?? null,
-    createdAt: row.createdAt.toISOString(),
-  }
-}
-
-/** SHA-256 (hex) of a Name's DER: with the serial number it identifies a certificate on a CRL. */
-export function nameKeyOf(nameDer: Buffer): string {
-  return crypto.createHash('sha256').update(nameDer).digest('hex')
-}
-
-// ---------------------------------------------------------------------------------------------
-// Registration
+import { vietnamDay } from './status.ts'
+import { certificateRecord, type CertificateRecord, type Device, type MatchedBy, type Warning } from './record.ts'
 
 /** One certificate to register: the certificates read from its upload (leaf first) and its options. */
 export type ItemInput = {
-  certs: Certificate[] | HttpProblem
+  certs: Certificate[] | DomainError
   unitCode?: string
   kind?: Kind
   device?: Device | null
@@ -105,7 +44,10 @@ export type ItemInput = {
 /** The outcome of one item: a row ready to insert, or the refusal. */
 type Prepared =
   | { ok: true; values: typeof certificates.$inferInsert; leaf: Certificate; unitName: string }
-  | { ok: false; problem: HttpProblem }
+  | { ok: false; problem: DomainError }
+
+/** Rows or keys per statement where a list is sent as parameters. */
+const CHUNK = 1000
 
 const UNIT_COLUMNS = {
   id: adminUnits.id, committeeId: adminUnits.committeeId, placeCodes: adminUnits.placeCodes,
@@ -114,34 +56,13 @@ const UNIT_COLUMNS = {
   bareKey: adminUnits.bareKey, validFrom: adminUnits.validFrom, validTo: adminUnits.validTo,
 }
 
-const CHUNK = 1000
-
-function chunks<T>(list: T[], size = CHUNK): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
-  return out
-}
-
-/** Serial numbers already on an imported CRL, as `issuerKey|serial` → revocation date. One query, pairs as one JSON parameter. */
-async function revokedSerials(db: Db, pairs: { issuerKey: string; serial: string }[]): Promise<Map<string, Date>> {
-  const out = new Map<string, Date>()
-  const unique = [...new Map(pairs.map((p) => [`${p.issuerKey}|${p.serial}`, { k: p.issuerKey, s: p.serial }])).values()]
-  if (!unique.length) return out
-  const rows = await queryRows<{ k: string; s: string; revoked_at: string | Date }>(db, sql`
-    select e.issuer_key as k, e.serial_number as s, e.revoked_at
-      from jsonb_to_recordset(${JSON.stringify(unique)}::jsonb) as r(k text, s text)
-      join crl_entries e on e.issuer_key = r.k and e.serial_number = r.s`)
-  for (const r of rows) out.set(`${r.k}|${r.s}`, new Date(r.revoked_at))
-  return out
-}
-
 /**
  * Every version of the units named explicitly, and of the units and places whose bare keys the subjects
  * mention: two queries at most. Callers pick the versions in force on each certificate's day.
  */
 async function loadUnits(db: Db, codes: string[], communeKeys: string[], placeKeys: string[]): Promise<{ byCode: Map<string, UnitRow[]>; byKey: UnitRow[] }> {
   const byCode = new Map<string, UnitRow[]>()
-  for (const part of chunks([...new Set(codes)])) {
+  for (const part of chunks([...new Set(codes)], CHUNK)) {
     for (const r of await db.select(UNIT_COLUMNS).from(adminUnits).where(inArray(adminUnits.code, part))) {
       byCode.set(r.code, [...(byCode.get(r.code) ?? []), r])
     }
@@ -158,10 +79,6 @@ async function loadUnits(db: Db, codes: string[], communeKeys: string[], placeKe
   return { byCode, byKey }
 }
 
-function refusal(detail: string, problems: ProblemEntry[]): HttpProblem {
-  return new HttpProblem(422, 'unprocessable', detail, { problems })
-}
-
 /**
  * Checks every item and finds its unit. Loads the trust store, CRL entries and unit candidates once.
  * `sharedChain` holds CA certificates sent with a batch, used for path building by every item.
@@ -171,8 +88,8 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
   // One budget for the whole request: many leaves must not multiply the verifier's per-leaf bounds.
   const budget = requestBudget()
   type Checked = { leaf: Certificate; kind: Kind; problems: ProblemEntry[]; warnings: Warning[]; path: Certificate[]; mentions: Mention[]; item: ItemInput }
-  const checked: (Checked | HttpProblem)[] = items.map((item) => {
-    if (item.certs instanceof HttpProblem) return item.certs
+  const checked: (Checked | DomainError)[] = items.map((item) => {
+    if (item.certs instanceof DomainError) return item.certs
     // The leaf comes first; a bundle in another order (a .p7b holding one end-entity certificate) is taken as meant.
     const ends = item.certs.filter((c) => !c.basicConstraints?.cA)
     const leaf = ends.length === 1 ? ends[0] : item.certs[0]
@@ -195,7 +112,7 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
     }
   })
 
-  const ok = checked.filter((c): c is Checked => !(c instanceof HttpProblem))
+  const ok = checked.filter((c): c is Checked => !(c instanceof DomainError))
   // The leaf and the CAs of its path (the anchor aside) must not be on an imported CRL.
   const pairs = ok.flatMap((c) => c.path.slice(0, Math.max(1, c.path.length - 1)).map((cert) => ({ issuerKey: nameKeyOf(cert.issuerDer), serial: cert.serialNumber })))
   const revoked = pairs.length && trust.hasCrlEntries ? await revokedSerials(db, pairs) : new Map<string, Date>()
@@ -205,10 +122,10 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
     keys.flatMap((k) => k.communeKeys), keys.flatMap((k) => k.placeKeys))
 
   return checked.map((c): Prepared => {
-    if (c instanceof HttpProblem) return { ok: false, problem: c }
+    if (c instanceof DomainError) return { ok: false, problem: c }
     const problems = [...c.problems]
     c.path.slice(0, Math.max(1, c.path.length - 1)).forEach((cert, i) => {
-      const at = revoked.get(`${nameKeyOf(cert.issuerDer)}|${cert.serialNumber}`)
+      const at = revoked.get(issuerSerialKey({ issuerKey: nameKeyOf(cert.issuerDer), serial: cert.serialNumber }))
       if (!at) return
       problems.push({
         code: 'revoked',
@@ -219,7 +136,7 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
     })
 
     let unit: UnitRow | null = null
-    let matchedBy: 'explicit' | 'subject' = 'subject'
+    let matchedBy: MatchedBy = 'subject'
     const day = vietnamDay(c.leaf.notBefore)
     if (c.item.unitCode !== undefined) {
       matchedBy = 'explicit'
@@ -254,10 +171,10 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
     if (fault) problems.push({ code: 'malformed_name', message: `The certificate's subject or issuer name ${fault}; it cannot be recorded.` })
     if (problems.length) {
       const codes = [...new Set(problems.map((p) => p.code))].join(', ')
-      return { ok: false, problem: refusal(`The certificate was refused (${codes}); nothing was stored. Each entry of problems says what failed.`, problems) }
+      return { ok: false, problem: new Unprocessable(`The certificate was refused (${codes}); nothing was stored. Each entry of problems says what failed.`, problems) }
     }
     if (!inScope(actor, unit!)) {
-      return { ok: false, problem: forbidden(`The certificate belongs to ${unit!.name} (${unit!.code}), which is outside this token's scope; nothing was stored.`) }
+      return { ok: false, problem: new Forbidden(`The certificate belongs to ${unit!.name} (${unit!.code}), which is outside this token's scope; nothing was stored.`) }
     }
     const leaf = c.leaf
     return {
@@ -291,7 +208,7 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
 
 async function existingIds(db: DbOrTx, fingerprints: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>()
-  for (const part of chunks([...new Set(fingerprints)])) {
+  for (const part of chunks([...new Set(fingerprints)], CHUNK)) {
     const rows = await db.select({ id: certificates.id, fp: certificates.fingerprintSha256 }).from(certificates)
       .where(inArray(certificates.fingerprintSha256, part))
     for (const r of rows) out.set(r.fp, r.id)
@@ -299,9 +216,7 @@ async function existingIds(db: DbOrTx, fingerprints: string[]): Promise<Map<stri
   return out
 }
 
-function alreadyRecorded(id: string): HttpProblem {
-  return duplicate('This certificate (the same DER) is already recorded.', id)
-}
+const ALREADY_RECORDED = 'This certificate (the same DER) is already recorded.'
 
 /**
  * Inserts many certificates and their audit entries in one statement: the rows travel as one JSON
@@ -340,11 +255,11 @@ async function insertMany(tx: DbOrTx, actor: Actor, rows: (typeof certificates.$
     select id::text as id, fingerprint_sha256 as fp, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_at from inserted`)
 }
 
-/** Registers one certificate; throws the refusal as an HttpProblem. */
-export async function registerCertificate(db: Db, actor: Actor, body: Buffer | string | undefined, options: Omit<ItemInput, 'certs'>): Promise<CertificateRecord> {
-  const certs = readUpload(body)
+/** Registers one certificate; throws the refusal. */
+export async function registerCertificate(db: Db, actor: Actor, body: Upload, options: Omit<ItemInput, 'certs'>): Promise<CertificateRecord> {
+  const certs = readCertificateUpload(body)
   if (certs.length > 1 + LIMITS.uploadCaCertificates) {
-    throw new HttpProblem(413, 'payload_too_large', `The upload holds ${certs.length} certificates; at most ${1 + LIMITS.uploadCaCertificates} (the certificate and ${LIMITS.uploadCaCertificates} CA certificates of its chain) are read. Nothing was stored.`)
+    throw new TooLarge(`The upload holds ${certs.length} certificates; at most ${1 + LIMITS.uploadCaCertificates} (the certificate and ${LIMITS.uploadCaCertificates} CA certificates of its chain) are read. Nothing was stored.`)
   }
   const [prepared] = await prepareItems(db, actor, [{ certs, ...options }])
   if (!prepared.ok) throw prepared.problem
@@ -357,10 +272,10 @@ export async function registerCertificate(db: Db, actor: Actor, body: Buffer | s
   }
   if (!inserted) {
     const id = (await existingIds(db, [prepared.values.fingerprintSha256])).get(prepared.values.fingerprintSha256)
-    throw alreadyRecorded(id ?? '')
+    throw new Conflict(ALREADY_RECORDED, id ?? '')
   }
   const v = prepared.values
-  return toRecord({
+  return certificateRecord({
     ...v, id: inserted.id, createdAt: new Date(inserted.created_at), device: v.device ?? null, warnings: v.warnings ?? [],
     revokedAt: null, revocationReason: null,
   })
@@ -372,7 +287,7 @@ export type BatchResult = {
   id?: string
   unitCode?: string
   unitName?: string
-  matchedBy?: 'explicit' | 'subject'
+  matchedBy?: MatchedBy
   warnings?: { code: string; message: string }[]
   code?: string
   detail?: string
@@ -395,10 +310,10 @@ export async function registerBatch(db: Db, actor: Actor, items: (ItemInput & { 
   prepared.forEach((p, i) => {
     const index = items[i].index
     if (!p.ok) {
-      const body = p.problem.body()
+      const { problems } = p.problem
       results[i] = {
         index, status: p.problem.status as BatchResult['status'], code: p.problem.code, detail: p.problem.detail,
-        ...(body.problems ? { problems: body.problems } : {}),
+        ...(problems ? { problems } : {}),
       }
       return
     }
@@ -448,129 +363,8 @@ export async function registerBatch(db: Db, actor: Actor, items: (ItemInput & { 
       }
     } else {
       const id = newId ?? existing.get(fp) ?? ''
-      results[i] = { index, status: 409, code: 'duplicate', detail: 'This certificate (the same DER) is already recorded.', existingId: id }
+      results[i] = { index, status: 409, code: 'duplicate', detail: ALREADY_RECORDED, existingId: id }
     }
   })
   return results
-}
-
-/** Reads a batch item's certificate text the way a single upload is read. */
-export function readItem(body: string | Buffer | undefined): Certificate[] | HttpProblem {
-  try {
-    return readUpload(body)
-  } catch (err) {
-    if (err instanceof HttpProblem) return err
-    return readingProblem(err)
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-export async function findRow(db: DbOrTx, id: string): Promise<Row | null> {
-  if (!UUID.test(id)) return null
-  const [row] = await db.select().from(certificates).where(eq(certificates.id, id)).limit(1)
-  return row ?? null
-}
-
-export async function getCertificate(db: Db, id: string): Promise<CertificateRecord> {
-  const row = await findRow(db, id)
-  if (!row) throw notFound(`No certificate has the id ${id}.`)
-  return toRecord(row)
-}
-
-/** The certificate's DER, as recorded. */
-export async function getCertificateDer(db: Db, id: string): Promise<Buffer> {
-  const row = await findRow(db, id)
-  if (!row) throw notFound(`No certificate has the id ${id}.`)
-  return row.der
-}
-
-export type ListQuery = {
-  unitCode?: string
-  kind?: Kind
-  status?: CertificateStatus
-  expiringBefore?: string
-  q?: string
-  limit: number
-  cursor?: string
-}
-
-/** Vietnamese letters with their marks, upper and lower case, and what foldName makes of each. */
-const FOLD_FROM = (() => {
-  const lower = 'àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ'
-  return lower + lower.toUpperCase()
-})()
-const FOLD_TO = [...FOLD_FROM].map((ch) => foldName(ch)).join('')
-
-/** subject_dn folded in SQL as foldName folds (for NFC text): marks dropped, đ → d, lower case, punctuation to spaces. */
-const foldedSubject = sql`regexp_replace(lower(translate(${certificates.subjectDn}, ${FOLD_FROM}, ${FOLD_TO})), '[^a-z0-9]+', ' ', 'g')`
-
-function statusFilter(status: CertificateStatus, at: Date): SQL {
-  // The moment travels as ISO text with a cast: drivers differ in how they send a Date in raw SQL.
-  const now = sql`${at.toISOString()}::timestamptz`
-  const notRevoked = sql`(${certificates.revokedAt} is null or ${certificates.revokedAt} > ${now})`
-  switch (status) {
-    case 'revoked': return sql`${certificates.revokedAt} <= ${now}`
-    case 'valid': return sql`${certificates.notBefore} <= ${now} and ${certificates.notAfter} > ${now} and ${notRevoked}`
-    case 'expired': return sql`${certificates.notAfter} <= ${now} and ${notRevoked}`
-    case 'not_yet_valid': return sql`${certificates.notBefore} > ${now} and ${notRevoked}`
-  }
-}
-
-function encodeCursor(createdAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url')
-}
-
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[]
-    if (typeof createdAt === 'string' && typeof id === 'string' && UUID.test(id) && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(createdAt)) {
-      return { createdAt, id }
-    }
-  } catch { /* refused below */ }
-  throw badRequest('The cursor is not one this server gave out.')
-}
-
-/** A day (the start of it in Vietnam time) or a full ISO 8601 timestamp with offset, years 1900–2100. */
-export function parseMoment(text: string, what: string): Date {
-  const d = parseMomentStrict(text)
-  if (!d) throw badRequest(`${what} ${JSON.stringify(text.slice(0, 40))} is neither a calendar day (YYYY-MM-DD, 1900–2100) nor an ISO 8601 timestamp with its offset (2017-06-01T08:00:00+07:00).`)
-  return d
-}
-
-/** Newest first, keyset-paged on (created_at, id). Status is computed for the moment of the request. */
-export async function listCertificates(db: Db, query: ListQuery): Promise<{ items: CertificateRecord[]; nextCursor: string | null }> {
-  const now = new Date()
-  const filters: SQL[] = []
-  if (query.unitCode) {
-    const u = query.unitCode
-    filters.push(sql`${certificates.unitId} in (select u.id from admin_units u where ${atOrUnderSql('u', u)})`)
-  }
-  if (query.kind) filters.push(eq(certificates.kind, query.kind))
-  if (query.status) filters.push(statusFilter(query.status, now))
-  if (query.expiringBefore) filters.push(sql`${certificates.notAfter} < ${parseMoment(query.expiringBefore, 'expiringBefore').toISOString()}::timestamptz`)
-  if (query.q) {
-    const key = foldName(query.q)
-    if (key) filters.push(sql`${foldedSubject} like ${`%${key}%`}`)
-  }
-  if (query.cursor) {
-    const c = decodeCursor(query.cursor)
-    filters.push(sql`(${certificates.createdAt}, ${certificates.id}) < (${c.createdAt}::timestamptz, ${c.id}::uuid)`)
-  }
-  const rows = await db.select({
-    row: certificates,
-    createdAtText: sql<string>`to_char(${certificates.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
-  }).from(certificates)
-    .where(filters.length ? and(...filters) : undefined)
-    .orderBy(sql`${certificates.createdAt} desc, ${certificates.id} desc`)
-    .limit(query.limit + 1)
-  const page = rows.slice(0, query.limit)
-  const last = page[page.length - 1]
-  return {
-    items: page.map((r) => toRecord(r.row, now)),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAtText, last.row.id) : null,
-  }
 }

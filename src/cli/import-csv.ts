@@ -6,7 +6,7 @@ import { importLineage } from '../units/lineage.ts'
 import type { Db } from '../db/open.ts'
 import type { Actor } from '../auth/actor.ts'
 import { SYSTEM_ACTOR } from '../auth/actor.ts'
-import { HttpProblem } from '../http/problem.ts'
+import { DomainError } from '../lib/errors.ts'
 
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }
 
@@ -38,9 +38,9 @@ export async function runImportCsv(command: string, args: string[], io: Io): Pro
     io.stdout.write(`Imported ${file}: ${result.inserted} inserted, ${result.updated} updated in ${seconds} s.\n`)
     return 0
   } catch (err) {
-    if (err instanceof HttpProblem) {
+    if (err instanceof DomainError) {
       io.stderr.write(`kyso: ${file} was refused, nothing was stored: ${err.detail}\n`)
-      for (const p of (err.extra.problems as { message: string }[] | undefined) ?? []) io.stderr.write(`  ${p.message}\n`)
+      for (const p of err.problems ?? []) io.stderr.write(`  ${p.message}\n`)
       return 1
     }
     throw err

@@ -5,7 +5,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
-import { badRequest, HttpProblem } from '../http/problem.ts'
+import { BadRequest, NotFound } from '../lib/errors.ts'
 import { monthEnd } from '../lib/dates.ts'
 import { COUNTRY, parentOn, requireVersionOn, type Parent } from '../units/query.ts'
 import { inForceOnSql, underSql } from '../units/rules.ts'
@@ -19,7 +19,7 @@ export { COUNTRY }
 
 /** `parent` or `successorsOf` (not both) resolved on `day`. */
 export async function resolveArea(db: DbOrTx, query: { parent?: string | null; successorsOf?: string | null }, day: string): Promise<Area> {
-  if (query.parent && query.successorsOf) throw badRequest('Give parent or successorsOf, not both.')
+  if (query.parent && query.successorsOf) throw new BadRequest('Give parent or successorsOf, not both.')
   if (!query.successorsOf) return parentOn(db, query.parent, day)
   const code = query.successorsOf
   const [last] = await queryRows<{ valid_to: string | null; valid_from: string | null }>(db, sql`
@@ -27,7 +27,7 @@ export async function resolveArea(db: DbOrTx, query: { parent?: string | null; s
   if (!last) await requireVersionOn(db, code, day)
   const lastDay = last.valid_to ?? day
   const unit = await requireVersionOn(db, code, lastDay < day ? lastDay : day)
-  if (unit.level === 'commune') throw badRequest(`successorsOf ${code} is a commune-level unit; give a province or a district.`)
+  if (unit.level === 'commune') throw new BadRequest(`successorsOf ${code} is a commune-level unit; give a province or a district.`)
   return { code: unit.code, name: unit.name, level: unit.level, successorsFrom: lastDay < day ? lastDay : day }
 }
 
@@ -53,7 +53,7 @@ export async function areaForRange(db: DbOrTx, query: { parent?: string | null; 
   try {
     return await resolveArea(db, query, monthEnd(to))
   } catch (err) {
-    if (!(err instanceof HttpProblem) || err.status !== 404) throw err
+    if (!(err instanceof NotFound)) throw err
     return resolveArea(db, query, monthEnd(from)).catch(() => { throw err })
   }
 }

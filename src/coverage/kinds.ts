@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm'
-import { badRequest } from '../http/problem.ts'
+import { BadRequest } from '../lib/errors.ts'
 import { monthCount } from '../lib/dates.ts'
 
 export const COVERAGE_KINDS = ['organization', 'individual', 'any'] as const
@@ -25,6 +25,6 @@ export function percentOf(covered: number, total: number): number {
 /** Checks a month range: from ≤ to, at most `max` months. */
 export function checkMonthRange(from: string, to: string, max = MAX_TIMELINE_MONTHS): void {
   const n = monthCount(from, to)
-  if (n < 1) throw badRequest(`from (${from}) is after to (${to}).`)
-  if (n > max) throw badRequest(`The range ${from}…${to} has ${n} months; at most ${max} are allowed.`)
+  if (n < 1) throw new BadRequest(`from (${from}) is after to (${to}).`)
+  if (n > max) throw new BadRequest(`The range ${from}…${to} has ${n} months; at most ${max} are allowed.`)
 }

@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import type { App, RouteDeps } from '../http/types.ts'
 import { DateString, MonthString, StringEnum, UnitCode, errors, notModified } from '../http/schemas.ts'
-import { badRequest } from '../http/problem.ts'
+import { BadRequest } from '../lib/errors.ts'
 import { addMonths, isDay, thisMonthVn, todayVn } from '../lib/dates.ts'
 import { COVERAGE_KINDS, MAX_TIMELINE_MONTHS } from './kinds.ts'
 import { coverageOn } from './snapshot.ts'
@@ -77,7 +77,7 @@ export default async function coverageRoutes(app: App, { db }: RouteDeps) {
     },
   }, async (request) => {
     const { asOf = todayVn(), kind = 'organization' } = request.query
-    if (!isDay(asOf)) throw badRequest(`asOf ${JSON.stringify(asOf)} is not a calendar date between 1900 and 2100.`)
+    if (!isDay(asOf)) throw new BadRequest(`asOf ${JSON.stringify(asOf)} is not a calendar date between 1900 and 2100.`)
     return coverageOn(db, { asOf, area: await resolveArea(db, request.query, asOf), kind })
   })
 

@@ -8,11 +8,11 @@ import { SEED_FILE } from '../units/seed.ts'
 import { importUnits } from '../units/import.ts'
 import { inForceOnSql, underSql } from '../units/rules.ts'
 import { generateKey, issueCertificate } from '../pki/issue.ts'
-import { addCaCertificate } from '../certificates/trust-service.ts'
+import { addCaCertificate } from '../trust/service.ts'
 import { registerBatch } from '../certificates/service.ts'
 import { importActivity } from '../activity/service.ts'
 import { DEFAULT_COST_PER_DOCUMENT_VND } from '../savings/model.ts'
-import { DEMO_CA_MARKER } from '../reports/service.ts'
+import { DEMO_CA_MARKER } from '../trust/demonstration.ts'
 
 /*
  * The 2017 Bình Thuận demonstration. Everything here is DEMONSTRATION DATA: a CA hierarchy generated on

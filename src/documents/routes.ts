@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify'
 import type { App, RouteDeps } from '../http/types.ts'
 import { bodyBytes, mediaType } from '../http/content-types.ts'
 import { Cursor, Limit, MonthString, UnitCode, errors } from '../http/schemas.ts'
-import { HttpProblem, malformed } from '../http/problem.ts'
+import { Malformed, Unavailable, Unprocessable } from '../lib/errors.ts'
 import { actorOf } from '../auth/hook.ts'
 import { PoolBusy } from '../lib/worker-pool.ts'
 import { PkiInputError } from '../pki/errors.ts'
@@ -62,13 +62,13 @@ const isPdfBytes = (b: Buffer) => b.subarray(0, 1024).includes('%PDF-')
 function documentOf(request: FastifyRequest): VerifyTask['document'] {
   const type = mediaType(request.headers['content-type'])
   const body = bodyBytes(request.body)
-  if (body.length === 0) throw malformed('The body is empty; send a signed document.')
+  if (body.length === 0) throw new Malformed('The body is empty; send a signed document.')
   if (MULTIPART_TYPES.includes(type)) {
     const parts = parseMultipart(body, boundaryOf(request.headers['content-type']))
     const doc = parts.filter((p) => p.name === 'document')
     const sig = parts.filter((p) => p.name === 'signature')
-    if (doc.length !== 1 || sig.length !== 1) throw malformed('A multipart upload needs exactly one field "document" and one field "signature" (a detached CMS, DER or PEM).')
-    if (doc[0].data.length === 0 || sig[0].data.length === 0) throw malformed('The document or the signature is empty.')
+    if (doc.length !== 1 || sig.length !== 1) throw new Malformed('A multipart upload needs exactly one field "document" and one field "signature" (a detached CMS, DER or PEM).')
+    if (doc[0].data.length === 0 || sig[0].data.length === 0) throw new Malformed('The document or the signature is empty.')
     return { kind: 'detached', document: doc[0].data, signature: sig[0].data }
   }
   if (PDF_TYPES.includes(type) || (type === 'application/octet-stream' && isPdfBytes(body))) return { kind: 'pdf', bytes: body }
@@ -101,9 +101,9 @@ Bounds: the body limit (BODY_LIMIT, 413 above it), at most ${MAX_PDF_SIGNATURES}
     try {
       return await submitDocument(db, actorOf(request), document)
     } catch (e) {
-      if (e instanceof TooManySignatures) throw new HttpProblem(422, 'too_many_signatures', e.message)
-      if (e instanceof PkiInputError) throw malformed(e.message.startsWith('The ') ? e.message : `The document cannot be read: ${e.message}`)
-      if (e instanceof PoolBusy) throw new HttpProblem(503, 'unavailable', e.message)
+      if (e instanceof TooManySignatures) throw new Unprocessable(e.message, undefined, 'too_many_signatures')
+      if (e instanceof PkiInputError) throw new Malformed(e.message.startsWith('The ') ? e.message : `The document cannot be read: ${e.message}`)
+      if (e instanceof PoolBusy) throw new Unavailable(e.message)
       throw e
     }
   })

@@ -1,12 +1,12 @@
-import { and, eq, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, or, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/open.ts'
 import { verifiedDocuments } from '../db/schema.ts'
-import { atOrUnderSql } from '../units/rules.ts'
+import { unitIdAtOrUnderSql } from '../units/rules.ts'
 import type { Actor } from '../auth/actor.ts'
 import { audit } from '../audit/write.ts'
 import { inScope } from '../auth/scope.ts'
-import { trustStore } from '../certificates/trust-cache.ts'
-import { badRequest } from '../http/problem.ts'
+import { trustStore } from '../trust/store.ts'
+import { afterCursor, createdAtText, newestFirst, pageOf } from '../db/keyset.ts'
 import { monthStart, thisMonthVn } from '../lib/dates.ts'
 import type { DocumentReport } from '../pki/signed-document.ts'
 import { verifyOffThread, type VerifyTask } from './verify-pool.ts'
@@ -111,39 +111,23 @@ export type DocumentRecord = {
   createdAt: string
 }
 
-function encodeCursor(createdAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url')
-}
-
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[]
-    if (typeof createdAt === 'string' && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id) && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(createdAt)) return { createdAt, id }
-  } catch { /* refused below */ }
-  throw badRequest('The cursor is not one this server gave out.')
-}
-
 /** Counted documents, newest first, keyset-paged; `unitCode` may be a commune or a district or province above it. */
 export async function listDocuments(db: Db, q: { unitCode?: string; month?: string; limit: number; cursor?: string }): Promise<{ items: DocumentRecord[]; nextCursor: string | null }> {
   const t = verifiedDocuments
   const filters: SQL[] = []
-  if (q.unitCode) filters.push(sql`${t.unitId} in (select u.id from admin_units u where ${atOrUnderSql('u', q.unitCode)})`)
+  if (q.unitCode) filters.push(unitIdAtOrUnderSql(t.unitId, q.unitCode))
   if (q.month) filters.push(eq(t.month, monthStart(q.month)))
-  if (q.cursor) {
-    const c = decodeCursor(q.cursor)
-    filters.push(sql`(${t.createdAt}, ${t.id}) < (${c.createdAt}::timestamptz, ${c.id}::uuid)`)
-  }
-  const rows = await db.select({ row: t, createdAtText: sql<string>`to_char(${t.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` })
+  if (q.cursor) filters.push(afterCursor(t, q.cursor))
+  const rows = await db.select({ row: t, createdAtText: createdAtText(t) })
     .from(t).where(filters.length ? and(...filters) : undefined)
-    .orderBy(sql`${t.createdAt} desc, ${t.id} desc`).limit(q.limit + 1)
-  const page = rows.slice(0, q.limit)
-  const last = page[page.length - 1]
+    .orderBy(newestFirst(t)).limit(q.limit + 1)
+  const { page, nextCursor } = pageOf(rows, q.limit, (r) => ({ createdAt: r.createdAtText, id: r.row.id }))
   return {
     items: page.map(({ row: r }) => ({
       id: r.id, sha256: r.sha256, kind: r.kind, size: r.size, pageCount: r.pageCount, unitCode: r.unitCode, month: r.month.slice(0, 7),
       certificateId: r.certificateId, signingTime: r.signingTime.toISOString(), timeSource: r.timeSource, signatures: r.signatures,
       createdAt: r.createdAt.toISOString(),
     })),
-    nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAtText, last.row.id) : null,
+    nextCursor,
   }
 }

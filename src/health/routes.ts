@@ -2,7 +2,7 @@ import { Type } from 'typebox'
 import type { App, RouteDeps } from '../http/types.ts'
 import { errors } from '../http/schemas.ts'
 import { sendProblem } from '../http/error-handler.ts'
-import { unavailable } from '../http/problem.ts'
+import { Unavailable } from '../lib/errors.ts'
 
 export default async function healthRoutes(app: App, { ping }: RouteDeps) {
   app.get('/health', {
@@ -17,7 +17,7 @@ export default async function healthRoutes(app: App, { ping }: RouteDeps) {
     try {
       await ping()
     } catch {
-      return sendProblem(reply, unavailable())
+      return sendProblem(reply, new Unavailable())
     }
     return { status: 'ok' as const }
   })

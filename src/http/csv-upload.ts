@@ -1,13 +1,13 @@
 import type { LineProblem } from '../lib/csv-table.ts'
 import { decodeUtf8 } from './content-types.ts'
-import { malformed, unprocessable } from './problem.ts'
+import { Malformed, Unprocessable } from '../lib/errors.ts'
 
 export const REFUSED = 'The file was refused as a whole; nothing was stored. Fix the lines listed in problems.'
 
 /** The text of a CSV upload; 400 `malformed` when it is not UTF-8. */
 export function csvText(bytes: Buffer): string {
   const text = decodeUtf8(bytes)
-  if (text === null) throw malformed('The file is not UTF-8 text. Save the CSV as UTF-8 and send it again.')
+  if (text === null) throw new Malformed('The file is not UTF-8 text. Save the CSV as UTF-8 and send it again.')
   return text
 }
 
@@ -17,7 +17,7 @@ export function csvText(bytes: Buffer): string {
  */
 export function readAllOrNothing<T>(bytes: Buffer, read: (text: string) => { rows: T[]; problems: LineProblem[] }): T[] {
   const { rows, problems } = read(csvText(bytes))
-  if (problems.length) throw unprocessable(REFUSED, problems)
-  if (rows.length === 0) throw unprocessable('The file has a header but no rows.', [{ code: 'empty', message: 'line 2: no rows after the header', line: 2 }])
+  if (problems.length) throw new Unprocessable(REFUSED, problems)
+  if (rows.length === 0) throw new Unprocessable('The file has a header but no rows.', [{ code: 'empty', message: 'line 2: no rows after the header', line: 2 }])
   return rows
 }

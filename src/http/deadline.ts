@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { unavailable } from './problem.ts'
+import { Unavailable } from '../lib/errors.ts'
 
 /**
  * No request outlives its deadline: a database that accepts connections but never answers (frozen, cut
@@ -17,7 +17,7 @@ export function registerDeadline(app: FastifyInstance, deadlineMs: number): void
     const timer = setTimeout(() => {
       if (reply.sent || reply.raw.headersSent) return
       request.log.warn({ deadlineMs }, 'request deadline passed: answering 503')
-      void reply.send(unavailable('The request took too long: the database is not answering. Try again in a moment.'))
+      void reply.send(new Unavailable('The request took too long: the database is not answering. Try again in a moment.'))
     }, deadlineMs)
     reply.raw.once('close', () => clearTimeout(timer))
   })

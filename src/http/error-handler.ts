@@ -1,10 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { HttpProblem, problemType } from './problem.ts'
+import { HttpProblem } from './problem.ts'
+import { DomainError } from '../lib/errors.ts'
 import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.ts'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
 
-export function sendProblem(reply: FastifyReply, problem: HttpProblem): FastifyReply {
+export function sendProblem(reply: FastifyReply, refusal: HttpProblem | DomainError): FastifyReply {
+  const problem = refusal instanceof DomainError ? HttpProblem.of(refusal) : refusal
   return reply.code(problem.status).type(PROBLEM_JSON).send(problem.body())
 }
 
@@ -20,6 +22,7 @@ function validationDetail(err: FastifyError): string {
 /** Maps every error to problem+json. Messages of unknown errors are never sent or logged. */
 export function toProblem(err: FastifyError, request: FastifyRequest): HttpProblem {
   if (err instanceof HttpProblem) return err
+  if (err instanceof DomainError) return HttpProblem.of(err)
   if (err.validation) return new HttpProblem(400, 'bad_request', validationDetail(err))
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -65,5 +68,3 @@ function pgCode(err: unknown): string | undefined {
   const cause = (err as { cause?: { code?: unknown } }).cause
   return typeof cause?.code === 'string' ? cause.code : undefined
 }
-
-export { problemType }

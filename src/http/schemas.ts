@@ -1,13 +1,17 @@
 import { Type, type TSchema } from 'typebox'
+import { answerCodes, placesOf } from '../lib/problem-codes.ts'
 
 /** Shared schemas carry an $id so that the OpenAPI document names them instead of numbering them. */
+
+/** The answer codes that are not also certificate checks (those are named by the routes that check). */
+const GENERAL_CODES = answerCodes().filter((code) => !placesOf(code).includes('certificate') && !placesOf(code).includes('ca'))
 
 export const ProblemSchema = Type.Object({
   type: Type.String({ description: 'A URI naming the kind of problem (urn:kyso:problem:<code>).' }),
   title: Type.String(),
   status: Type.Integer(),
   detail: Type.String({ description: 'What went wrong, in plain words.' }),
-  code: Type.String({ description: 'Stable machine-readable code: bad_request, malformed, unauthorized, forbidden, not_found, duplicate, payload_too_large, unsupported_media_type, unprocessable, private_key_material, rate_limited, unavailable, internal, or a certificate check code.' }),
+  code: Type.String({ description: `Stable machine-readable code: ${GENERAL_CODES.join(', ')}, or a certificate check code.` }),
   problems: Type.Optional(Type.Array(Type.Object({
     code: Type.String(),
     message: Type.String(),
@@ -48,6 +52,9 @@ export const Limit = (max = 500, dflt = 50) =>
 export function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options })
 }
+
+/** A body read raw (PEM, DER, PKCS#7…), described for the OpenAPI document. */
+export const rawBody = (description: string) => ({ schema: Type.Unsafe<unknown>({ description }) })
 
 /** The body of a CSV upload (text/csv, read raw by http/content-types.ts). */
 export const CsvBody = Type.Unsafe<Buffer>({ contentMediaType: 'text/csv', description: 'The CSV file' })

@@ -8,22 +8,15 @@
  *   (a JSON `true` is not the number 1); this hook turns the query's and path's checked digits into numbers.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { badRequest } from './problem.ts'
+import { BadRequest } from '../lib/errors.ts'
+import { textFault } from '../lib/text-fault.ts'
 
 /** Up to 15 digits: every such integer is exact in a double; the schema's own bounds apply after. */
 const INTEGER = /^-?(0|[1-9]\d{0,14})$/
 const DECIMAL = /^-?(0|[1-9]\d{0,14})(\.\d{1,9})?$/
 const MAX_DEPTH = 20
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 type Schema = { type?: string | string[]; anyOf?: Schema[]; oneOf?: Schema[]; properties?: Record<string, Schema>; items?: Schema }
-
-/** Why a text is refused, or null when it is fine. */
-export function textFault(text: string): string | null {
-  if (text.includes('\u0000')) return 'holds a NUL character'
-  if (LONE_SURROGATE.test(text)) return 'holds an unpaired UTF-16 surrogate (not valid Unicode text)'
-  return null
-}
 
 function findFault(value: unknown, where: string, depth = 0): string | null {
   if (typeof value === 'string') {
@@ -53,7 +46,7 @@ function readScalar(raw: string, types: Set<string>, where: string): unknown {
     if (INTEGER.test(raw)) return Number(raw)
     if (types.has('number') && DECIMAL.test(raw)) return Number(raw)
     if (!types.has('string')) {
-      throw badRequest(`${where} must be a ${types.has('integer') ? 'whole number' : 'number'} written in decimal digits (at most 15), not ${JSON.stringify(raw.slice(0, 40))}.`)
+      throw new BadRequest(`${where} must be a ${types.has('integer') ? 'whole number' : 'number'} written in decimal digits (at most 15), not ${JSON.stringify(raw.slice(0, 40))}.`)
     }
   }
   if (types.has('boolean') && (raw === 'true' || raw === 'false')) return raw === 'true'
@@ -70,7 +63,7 @@ function coerce(values: Record<string, unknown>, schema: Schema | undefined, par
     const types = typesOf(prop)
     if (typeof value === 'string') values[name] = readScalar(value, types, where)
     else if (Array.isArray(value) && types.has('array')) values[name] = value.map((v: unknown) => (typeof v === 'string' ? readScalar(v, typesOf(prop.items), where) : v))
-    else if (Array.isArray(value) && !types.has('array')) throw badRequest(`${where} is given more than once.`)
+    else if (Array.isArray(value) && !types.has('array')) throw new BadRequest(`${where} is given more than once.`)
   }
 }
 
@@ -79,7 +72,7 @@ export function checkRequestInput(request: FastifyRequest): void {
   for (const [part, value] of [['query', request.query], ['path', request.params], ['body', request.body]] as const) {
     if (part === 'body' && (value === undefined || Buffer.isBuffer(value))) continue
     const fault = findFault(value, part)
-    if (fault) throw badRequest(`The request's ${fault}; nothing was read.`)
+    if (fault) throw new BadRequest(`The request's ${fault}; nothing was read.`)
   }
   if (request.query && typeof request.query === 'object') coerce(request.query as Record<string, unknown>, schema?.querystring, 'query')
   if (request.params && typeof request.params === 'object') coerce(request.params as Record<string, unknown>, schema?.params, 'path')

@@ -1,7 +1,8 @@
 import { parseCsv, CsvSyntaxError } from './csv.ts'
+import type { ProblemCode } from './problem-codes.ts'
 
 /** A problem with one line of an uploaded CSV file. */
-export type LineProblem = { code: string; message: string; line: number }
+export type LineProblem = { code: ProblemCode; message: string; line: number }
 
 /** At most this many problems are reported for one file. */
 export const MAX_PROBLEMS = 100
@@ -10,7 +11,7 @@ export const MAX_PROBLEMS = 100
 export class LineProblems {
   readonly items: LineProblem[] = []
 
-  add(line: number, code: string, message: string): void {
+  add(line: number, code: ProblemCode, message: string): void {
     if (this.items.length < MAX_PROBLEMS) this.items.push({ line, code, message: `line ${line}: ${message}` })
   }
 

@@ -1,3 +1,4 @@
+import { BadRequest } from './errors.ts'
 import { isDay } from './dates.ts'
 
 /**
@@ -28,4 +29,11 @@ function startOfVietnamDay(day: string): Date {
 export function parseMomentStrict(text: string): Date | null {
   if (isDay(text)) return startOfVietnamDay(text)
   return parseInstant(text)
+}
+
+/** `parseMomentStrict`, or a 400 naming the parameter (`what`) and both accepted forms. */
+export function parseMoment(text: string, what: string): Date {
+  const d = parseMomentStrict(text)
+  if (!d) throw new BadRequest(`${what} ${JSON.stringify(text.slice(0, 40))} is neither a calendar day (YYYY-MM-DD, 1900–2100) nor an ISO 8601 timestamp with its offset (2017-06-01T08:00:00+07:00).`)
+  return d
 }

@@ -15,7 +15,6 @@ declare module 'fastify' {
   }
 }
 
-const secured = { security: [{ bearerAuth: [] }] }
 const tags = ['subscriptions']
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 
@@ -60,7 +59,7 @@ export default async function notifyRoutes(app: App, deps: RouteDeps) {
   app.post('/v1/subscriptions', {
     config: { access: 'registrar', accepts: JSON_TYPES },
     schema: {
-      tags, ...secured,
+      tags,
       summary: 'Subscribe to expiry notices, digests and coverage alerts (webhook or e-mail)',
       description: 'Admin, or a registrar for units within its scope. A webhook secret (`whsec_` + base64 of 24–64 bytes) may be given; otherwise one is generated and returned once in `secret`. Webhook targets on private, loopback or link-local addresses are refused unless WEBHOOK_ALLOW_PRIVATE=true.',
       body: Type.Object({
@@ -86,20 +85,20 @@ export default async function notifyRoutes(app: App, deps: RouteDeps) {
   app.get('/v1/subscriptions', {
     config: { access: 'registrar' },
     schema: {
-      tags, ...secured, summary: 'List the subscriptions visible to this token (never their secrets)',
+      tags, summary: 'List the subscriptions visible to this token (never their secrets)',
       response: { 200: Type.Object({ items: Type.Array(Subscription) }), ...errors(401, 403, 503) },
     },
   }, async (request) => ({ items: await listSubscriptions(db, actorOf(request)) }))
 
   app.get('/v1/subscriptions/:id', {
     config: { access: 'registrar' },
-    schema: { tags, ...secured, summary: 'One subscription', params: IdParams, response: { 200: Subscription, ...errors(400, 401, 403, 404, 503) } },
+    schema: { tags, summary: 'One subscription', params: IdParams, response: { 200: Subscription, ...errors(400, 401, 403, 404, 503) } },
   }, async (request) => view(await findSubscription(db, actorOf(request), request.params.id)))
 
   app.delete('/v1/subscriptions/:id', {
     config: { access: 'registrar' },
     schema: {
-      tags, ...secured, summary: 'Delete a subscription; its notices not yet sent are dropped',
+      tags, summary: 'Delete a subscription; its notices not yet sent are dropped',
       params: IdParams, response: { 204: Type.Null({ description: 'Deleted' }), ...errors(400, 401, 403, 404, 429, 503) },
     },
   }, async (request, reply) => {
@@ -110,7 +109,7 @@ export default async function notifyRoutes(app: App, deps: RouteDeps) {
   app.post('/v1/subscriptions/:id/test', {
     config: { access: 'registrar' },
     schema: {
-      tags, ...secured, summary: 'Send a test event now and answer with its delivery',
+      tags, summary: 'Send a test event now and answer with its delivery',
       description: 'The delivery is not retried; `ok` says whether the receiver accepted it.',
       params: IdParams, response: { 200: Delivery, ...errors(400, 401, 403, 404, 429, 503) },
     },
@@ -124,7 +123,7 @@ export default async function notifyRoutes(app: App, deps: RouteDeps) {
   app.get('/v1/subscriptions/:id/deliveries', {
     config: { access: 'registrar' },
     schema: {
-      tags, ...secured, summary: 'The delivery log of a subscription, newest first',
+      tags, summary: 'The delivery log of a subscription, newest first',
       params: IdParams,
       querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }),
       response: { 200: Type.Object({ items: Type.Array(Delivery) }), ...errors(400, 401, 403, 404, 503) },
@@ -152,7 +151,7 @@ async function noticeRoutes(app: App, { db }: RouteDeps) {
   app.get('/v1/notices', {
     config: { access: 'registrar' },
     schema: {
-      tags, ...secured,
+      tags,
       summary: 'The latest notices of the subscriptions visible to this token, newest first',
       description: 'With `certificateId`: the notices sent about that certificate (the dashboard links its expiring list here).',
       querystring: Type.Object({

@@ -5,8 +5,9 @@ import { adminUnits, notifyJobs, notifySubscriptions } from '../db/schema.ts'
 import { queryRows } from '../db/rows.ts'
 import type { Actor } from '../auth/actor.ts'
 import { audit } from '../audit/write.ts'
-import { inScope, placedInSql } from '../auth/scope.ts'
-import { HttpProblem, forbidden, notFound } from '../http/problem.ts'
+import { inScope, placedInSql, unknownScopeCodes } from '../auth/scope.ts'
+import { Forbidden, NotFound, Unprocessable } from '../lib/errors.ts'
+import type { ProblemCode } from '../lib/problem-codes.ts'
 import { checkHost, TargetRefused } from './address-guard.ts'
 import { generateSecret, secretKey } from './signature.ts'
 import { sealSecret } from './secret-box.ts'
@@ -36,7 +37,7 @@ export type SubscriptionView = {
   createdAt: string
 }
 
-const unprocessable = (code: string, message: string) => new HttpProblem(422, 'unprocessable', message, { problems: [{ code, message }] })
+const unprocessable = (code: ProblemCode, message: string) => new Unprocessable(message, [{ code, message }])
 
 type Row = typeof notifySubscriptions.$inferSelect
 
@@ -73,12 +74,10 @@ async function checkScope(db: Db, actor: Actor, scope: string[]): Promise<void> 
     .from(adminUnits).where(inArray(adminUnits.code, scope))
   const missing = scope.filter((c) => !units.some((u) => u.code === c))
   if (missing.length) {
-    throw new HttpProblem(422, 'unprocessable', `Unknown unit codes in scope: ${missing.join(', ')}.`, {
-      problems: missing.map((code) => ({ code: 'unit_not_found', message: `No administrative unit has the code ${code}.` })),
-    })
+    throw unknownScopeCodes(missing)
   }
   const outside = scope.filter((code) => !units.some((u) => u.code === code && inScope(actor, u)))
-  if (outside.length) throw forbidden(`This token may not watch units outside its scope: ${outside.join(', ')}.`)
+  if (outside.length) throw new Forbidden(`This token may not watch units outside its scope: ${outside.join(', ')}.`)
 }
 
 export async function createSubscription(db: Db, actor: Actor, input: SubscriptionInput, opts: { allowPrivate: boolean; secretKey: Buffer | null }) {
@@ -141,7 +140,7 @@ export async function findSubscription(db: Db, actor: Actor, id: string): Promis
   const [visible] = await queryRows<{ id: string }>(db, sql`select s.id from notify_subscriptions s
     where s.id = ${id} and s.deleted_at is null and ${visibleTo(actor)}`)
   const [row] = visible ? await db.select().from(notifySubscriptions).where(eq(notifySubscriptions.id, id)) : []
-  if (!row) throw notFound(`No subscription ${id}.`)
+  if (!row) throw new NotFound(`No subscription ${id}.`)
   return row
 }
 

@@ -4,7 +4,7 @@ import { StringEnum, UnitCode, errors, notModified } from '../http/schemas.ts'
 import { ModelOverrides } from '../savings/routes.ts'
 import { ministryReport } from './service.ts'
 import { todayVn } from '../lib/dates.ts'
-import { badRequest } from '../http/problem.ts'
+import { BadRequest } from '../lib/errors.ts'
 import { reportCsv, reportHtml, CSV_COLUMNS } from './render.ts'
 
 const Counts = Type.Object({ total: Type.Integer(), covered: Type.Integer() })
@@ -79,7 +79,7 @@ export default async function reportRoutes(app: App, { db }: RouteDeps) {
   }, async (request, reply) => {
     const { year, parent, format = 'json', basis, ...parameters } = request.query
     const thisYear = Number(todayVn().slice(0, 4))
-    if (year > thisYear) throw badRequest(`year ${year} has not begun: a report covers a year up to today (${thisYear} at most).`)
+    if (year > thisYear) throw new BadRequest(`year ${year} has not begun: a report covers a year up to today (${thisYear} at most).`)
     const report = await ministryReport(db, { year, parent, parameters, basis })
     if (format === 'csv') {
       const name = `kyso-bao-cao-${year}-${report.parent.code ?? 'viet-nam'}.csv`

@@ -1,11 +1,10 @@
-import { sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/open.ts'
-import { queryRows } from '../db/rows.ts'
-import { badRequest } from '../http/problem.ts'
+import { BadRequest } from '../lib/errors.ts'
 import { areaForRange } from '../coverage/area.ts'
 import { percentOf } from '../coverage/kinds.ts'
 import { coverageOn, type CoverageResult, type GroupCount } from '../coverage/snapshot.ts'
 import { coverageTimeline } from '../coverage/timeline.ts'
+import { holdsDemonstration } from '../trust/demonstration.ts'
 import { savingsFor, type DocumentsRow, type SavingsResult } from '../savings/service.ts'
 import type { SavingsParameters } from '../savings/model.ts'
 import { thisMonthVn, todayVn } from '../lib/dates.ts'
@@ -72,7 +71,7 @@ export async function ministryReport(db: DbOrTx, options: { year: number; parent
   const { year } = options
   const now = options.now ?? new Date()
   const today = todayVn(now)
-  if (`${year}-01-01` > today) throw badRequest(`The year ${year} has not begun; a report covers a year up to today (${today}).`)
+  if (`${year}-01-01` > today) throw new BadRequest(`The year ${year} has not begun; a report covers a year up to today (${today}).`)
   const yearEnd = `${year}-12-31`
   const asOf = yearEnd < today ? yearEnd : today
   const lastMonth = `${year}-12` < thisMonthVn(now) ? `${year}-12` : thisMonthVn(now)
@@ -119,14 +118,4 @@ export async function ministryReport(db: DbOrTx, options: { year: number; parent
     assumptions: savings.assumptions,
     demonstration,
   }
-}
-
-/** Common name marker of the demonstration CA hierarchy that `npm run demo` registers (see src/demo). */
-export const DEMO_CA_MARKER = 'Kyso DEMO'
-
-/** True when this database holds the demonstration CA hierarchy: its reports are then labelled as such. */
-export async function holdsDemonstration(db: DbOrTx): Promise<boolean> {
-  const rows = await queryRows<{ demo: boolean }>(db,
-    sql`select exists (select 1 from ca_certificates where subject_dn like ${`%${DEMO_CA_MARKER}%`}) as demo`)
-  return Boolean(rows[0]?.demo)
 }

@@ -6,7 +6,7 @@ import { thisMonthVn } from '../lib/dates.ts'
 import { COMPONENTS, DEFAULT_COST_PER_DOCUMENT_VND, FORMULA } from './model.ts'
 import { savingsFor } from './service.ts'
 import { BASES } from '../documents/verified-activity.ts'
-import { holdsDemonstration } from '../reports/service.ts'
+import { holdsDemonstration } from '../trust/demonstration.ts'
 
 const Vnd = (description: string) => Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000, description }))
 

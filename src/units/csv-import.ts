@@ -1,4 +1,5 @@
 import { LineProblems, readCsvTable, type LineProblem } from '../lib/csv-table.ts'
+import type { ProblemCode } from '../lib/problem-codes.ts'
 import { isDay } from '../lib/dates.ts'
 import { cleanText } from './names.ts'
 import { LEVELS, TYPES_BY_LEVEL, UNIT_TYPES, type Level, type Unit, type UnitType } from './types.ts'
@@ -29,7 +30,7 @@ export function readUnitsCsv(text: string): { rows: (Unit & { line: number })[];
     const validFrom = get('valid_from') || null
     const validTo = get('valid_to') || null
     let ok = true
-    const bad = (c: string, m: string) => { ok = false; add(line, c, m) }
+    const bad = (c: ProblemCode, m: string) => { ok = false; add(line, c, m) }
     if (!/^\d{1,10}$/.test(code)) bad('bad_code', `code ${JSON.stringify(code)} is not a GSO code (digits only)`)
     if (!name || name.length > 200) bad('bad_name', 'name is empty or longer than 200 characters')
     if (!(LEVELS as readonly string[]).includes(level)) bad('bad_level', `level ${JSON.stringify(level)} is not one of ${LEVELS.join(', ')}`)
@@ -49,7 +50,7 @@ export function readUnitsCsv(text: string): { rows: (Unit & { line: number })[];
 }
 
 /** Versions of one code in the file: one per valid_from, and none overlapping another. */
-function checkVersions(units: (Unit & { line: number })[], add: (line: number, code: string, message: string) => void): void {
+function checkVersions(units: (Unit & { line: number })[], add: (line: number, code: ProblemCode, message: string) => void): void {
   const byCode = new Map<string, (Unit & { line: number })[]>()
   for (const u of units) {
     const list = byCode.get(u.code)

@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
-import { notFound } from '../http/problem.ts'
+import { NotFound } from '../lib/errors.ts'
 import { inForceOnSql, underSql } from './rules.ts'
 import type { Share } from './lineage-csv.ts'
 import { toUnit, UNIT_COLUMNS, type UnitRecord } from './record.ts'
@@ -39,7 +39,7 @@ export function withLineage(unit: UnitRecord, around: { predecessors: Neighbour[
 export async function unitHistory(db: DbOrTx, code: string): Promise<UnitWithLineage[]> {
   const rows = await queryRows<Record<string, unknown>>(db, sql`
     select ${UNIT_COLUMNS} from admin_units u where u.code = ${code} order by u.valid_from nulls first`)
-  if (!rows.length) throw notFound(`No administrative unit has ever had the code ${code}.`)
+  if (!rows.length) throw new NotFound(`No administrative unit has ever had the code ${code}.`)
   const units = rows.map(toUnit)
   const around = await neighbours(db, units.map((u) => u.id))
   return units.map((u) => withLineage(u, around.get(u.id)))
@@ -72,14 +72,14 @@ export async function notInForce(db: DbOrTx, code: string, day: string): Promise
   const rows = await queryRows<Record<string, unknown>>(db, sql`
     select ${UNIT_COLUMNS} from admin_units u where u.code = ${code}
     order by (u.valid_to is not null and u.valid_to < ${day}::date) desc, u.valid_to desc nulls last, u.valid_from nulls first limit 1`)
-  if (!rows.length) throw notFound(`No administrative unit has the code ${code}.`)
+  if (!rows.length) throw new NotFound(`No administrative unit has the code ${code}.`)
   const unit = toUnit(rows[0])
   if (unit.validTo !== null && unit.validTo < day) {
     const successors = await successorsOfVersion(db, unit)
     const shown = successors.slice(0, 12).map((s) => `${s.code} ${s.name}`).join(', ')
     const more = successors.length > 12 ? ` and ${successors.length - 12} more` : ''
-    throw notFound(`${unit.name} (${code}) was last in force on ${unit.validTo}`
+    throw new NotFound(`${unit.name} (${code}) was last in force on ${unit.validTo}`
       + (successors.length ? `; its successors: ${shown}${more}.` : '; no successor is recorded.'), { successors })
   }
-  throw notFound(`${unit.name} (${code}) was not yet in force on ${day}; it begins on ${unit.validFrom}.`)
+  throw new NotFound(`${unit.name} (${code}) was not yet in force on ${day}; it begins on ${unit.validFrom}.`)
 }

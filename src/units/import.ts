@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { Db } from '../db/open.ts'
 import type { Actor } from '../auth/actor.ts'
 import { audit } from '../audit/write.ts'
-import { unprocessable } from '../http/problem.ts'
+import { Unprocessable } from '../lib/errors.ts'
 import { readAllOrNothing, REFUSED } from '../http/csv-upload.ts'
 import { queryRows } from '../db/rows.ts'
 import { readUnitsCsv } from './csv-import.ts'
@@ -58,7 +58,7 @@ export async function importUnits(db: Db, actor: Actor, bytes: Buffer, source = 
       const lineOf = new Map(units.map((u) => [`${u.code}|${u.validFrom ?? ''}`, u.line]))
       const firstLine = new Map<string, number>()
       for (const u of units) if (!firstLine.has(u.code)) firstLine.set(u.code, u.line)
-      throw unprocessable(REFUSED, found.map((v) => {
+      throw new Unprocessable(REFUSED, found.map((v) => {
         const line = lineOf.get(`${v.code}|${v.validFrom ?? ''}`) ?? firstLine.get(v.code) ?? 1
         return { code: v.problem, line, message: `line ${line}: ${v.code} (from ${v.validFrom ?? 'the beginning'}): ${v.message}` }
       }))

@@ -6,9 +6,10 @@
 import { sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
+import type { ProblemCode } from '../lib/problem-codes.ts'
 import { inForceOnSql } from './rules.ts'
 
-export type Violation = { problem: string; code: string; validFrom: string | null; message: string }
+export type Violation = { problem: ProblemCode; code: string; validFrom: string | null; message: string }
 
 /** The Vietnam-time day of a timestamptz column, as a SQL date. */
 const vnDay = (column: string) => sql.raw(`((${column} + interval '7 hours') at time zone 'UTC')::date`)
@@ -20,7 +21,7 @@ const vnDay = (column: string) => sql.raw(`((${column} + interval '7 hours') at 
  */
 export async function violations(tx: DbOrTx, codes: string[]): Promise<Violation[]> {
   const list = JSON.stringify(codes)
-  const rows = await queryRows<{ problem: string; code: string; valid_from: string | null; message: string }>(tx, sql`
+  const rows = await queryRows<{ problem: ProblemCode; code: string; valid_from: string | null; message: string }>(tx, sql`
     with touched as materialized (select value as code from json_array_elements_text(${list}::json))
     select 'overlapping_versions' as problem, a.code, a.valid_from::text, 'overlaps the version from ' || coalesce(b.valid_from::text, 'the beginning') || ' to ' || coalesce(b.valid_to::text, 'now') as message
     from admin_units a join admin_units b on b.code = a.code and b.id <> a.id

@@ -2,9 +2,10 @@ import { sql } from 'drizzle-orm'
 import type { Db } from '../db/open.ts'
 import type { Actor } from '../auth/actor.ts'
 import { audit } from '../audit/write.ts'
-import { unprocessable } from '../http/problem.ts'
+import { Unprocessable } from '../lib/errors.ts'
 import { readAllOrNothing, REFUSED } from '../http/csv-upload.ts'
 import { queryRows } from '../db/rows.ts'
+import { LineProblems } from '../lib/csv-table.ts'
 import { readLineageCsv } from './lineage-csv.ts'
 import { recomputeCommittees, recomputePlaceCodes } from './integrity.ts'
 import { UNITS_IMPORT_LOCK } from './import.ts'
@@ -28,8 +29,8 @@ export async function importLineage(db: Db, actor: Actor, bytes: Buffer, source 
       left join admin_units o on o.code = x.old_code and o.valid_to = x.old_valid_to
       left join admin_units n on n.code = x.new_code and n.valid_from = x.new_valid_from
       order by x.line`)
-    const found: { code: string; line: number; message: string }[] = []
-    const add = (line: number, code: string, message: string) => { if (found.length < 100) found.push({ code, line, message: `line ${line}: ${message}` }) }
+    const found = new LineProblems()
+    const add = found.add.bind(found)
     const byLine = new Map(rows.map((r) => [r.line, r]))
     for (const r of resolved) {
       const row = byLine.get(r.line)!
@@ -39,7 +40,7 @@ export async function importLineage(db: Db, actor: Actor, bytes: Buffer, source 
         add(r.line, 'bad_share', `unchanged joins versions of one level; ${row.oldCode} is a ${r.old_level} and ${row.newCode} a ${r.new_level}`)
       }
     }
-    if (found.length) throw unprocessable(REFUSED, found)
+    if (found.any) throw new Unprocessable(REFUSED, found.items)
 
     const pairs = resolved.map((r) => ({ old_id: r.old_id, new_id: r.new_id, share: r.share }))
     const result = await queryRows<{ inserted: boolean }>(tx, sql`
@@ -53,7 +54,7 @@ export async function importLineage(db: Db, actor: Actor, bytes: Buffer, source 
         union select new_id from unit_lineage where share = 'unchanged' group by new_id having count(*) > 1
       ) f join admin_units u on u.id = f.id limit 20`)
     if (forks.length) {
-      throw unprocessable(REFUSED, forks.map((f) => ({
+      throw new Unprocessable(REFUSED, forks.map((f) => ({
         code: 'bad_share', line: 1,
         message: `the version of ${f.code} (${f.valid}) would have more than one unchanged predecessor or successor; one People's Committee goes on as one unit`,
       })))

@@ -2,7 +2,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
-import { badRequest } from '../http/problem.ts'
+import { BadRequest } from '../lib/errors.ts'
 import { foldName } from './names.ts'
 import { inForceOnSql, underSql } from './rules.ts'
 import { notInForce } from './history.ts'
@@ -30,7 +30,7 @@ export const COUNTRY: Parent = { code: null, name: 'Việt Nam', level: 'country
 export async function parentOn(db: DbOrTx, code: string | null | undefined, day: string): Promise<Parent> {
   if (!code) return COUNTRY
   const unit = await requireVersionOn(db, code, day)
-  if (unit.level === 'commune') throw badRequest(`parent ${code} is a commune-level unit; give a province or a district (or no parent for the whole country).`)
+  if (unit.level === 'commune') throw new BadRequest(`parent ${code} is a commune-level unit; give a province or a district (or no parent for the whole country).`)
   return { code: unit.code, name: unit.name, level: unit.level }
 }
 

@@ -2,7 +2,7 @@ import { Type } from 'typebox'
 import type { App, RouteDeps } from '../http/types.ts'
 import { CSV_TYPES, bodyBytes } from '../http/content-types.ts'
 import { CsvBody, DateString, StringEnum, UnitCode, errors, notModified } from '../http/schemas.ts'
-import { badRequest } from '../http/problem.ts'
+import { BadRequest } from '../lib/errors.ts'
 import { actorOf } from '../auth/hook.ts'
 import { isDay, todayVn } from '../lib/dates.ts'
 import { LEVELS, UNIT_TYPES } from './types.ts'
@@ -66,7 +66,7 @@ function csvImport(summary: string, description: string) {
 
 function dayOf(value: string | undefined): string {
   if (value === undefined) return todayVn()
-  if (!isDay(value)) throw badRequest(`asOf ${value} is not a calendar day between 1900 and 2100 (YYYY-MM-DD).`)
+  if (!isDay(value)) throw new BadRequest(`asOf ${value} is not a calendar day between 1900 and 2100 (YYYY-MM-DD).`)
   return value
 }
 

@@ -8,7 +8,7 @@
  *
  * SQL forms take a table alias: aliases are constants of the calling query, never input.
  */
-import { sql, type SQL } from 'drizzle-orm'
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 
 export type Validity = { validFrom: string | null; validTo: string | null }
 export type Placed = { code: string; parentCode: string | null; districtCode: string | null; provinceCode: string | null }
@@ -36,6 +36,11 @@ export function underSql(alias: string, parentCode: string): SQL {
 /** The unit itself or a unit under it (`underSql`), as listings filter by a place. */
 export function atOrUnderSql(alias: string, code: string): SQL {
   return sql`(${sql.raw(alias)}.code = ${code} or ${underSql(alias, code)})`
+}
+
+/** `atOrUnderSql` for a row that holds its unit version's id in `unitId` (certificates, documents). */
+export function unitIdAtOrUnderSql(unitId: SQLWrapper, code: string): SQL {
+  return sql`${unitId} in (select u.id from admin_units u where ${atOrUnderSql('u', code)})`
 }
 
 export function validAt(cert: Dated, at: Date): boolean {

@@ -7,6 +7,7 @@ import path from 'node:path'
 import t from 'tap'
 import { testApp } from '../helpers/app.ts'
 import { DASHBOARD_ROOT } from '../../src/dashboard/routes.ts'
+import { answerCodes, codesIn } from '../../src/lib/problem-codes.ts'
 // @ts-expect-error: a plain ES module of the page, without types
 import { STRINGS, PROBLEMS, WARNINGS } from '../../src/dashboard/static/i18n.js'
 
@@ -66,28 +67,14 @@ t.test('every string in Vietnamese and in English, a sentence for every problem 
   t.same(Object.keys(PROBLEMS.en).sort(), Object.keys(PROBLEMS.vi).sort())
   t.same(Object.keys(WARNINGS.en).sort(), Object.keys(WARNINGS.vi).sort())
 
-  // The codes of CONTRACT.md (errors and certificate refusals) …
-  const contract = ['bad_request', 'malformed', 'unauthorized', 'forbidden', 'not_found', 'duplicate', 'payload_too_large',
-    'unsupported_media_type', 'unprocessable', 'unavailable', 'rate_limited', 'private_key_material', 'untrusted_issuer',
-    'bad_signature', 'ca_certificate', 'key_usage', 'weak_key', 'weak_signature_algorithm', 'unsupported_algorithm',
-    'unit_not_found', 'unit_ambiguous', 'unit_mismatch', 'revoked']
-  // … and those the certificate checks name (src/pki/problems.ts), refusals and warnings.
-  const source = fs.readFileSync(path.resolve(import.meta.dirname, '../../src/pki/problems.ts'), 'utf8')
-  const section = (title: string) => {
-    const start = source.indexOf(title)
-    const end = source.indexOf('*/', start)
-    const next = source.indexOf(' * Warnings', start + 1)
-    const body = source.slice(start, next > start && next < end ? next : end)
-    return [...body.matchAll(/^ \*\s{3}([a-z_]+)\s{2,}/gm)].map((m) => m[1])
-  }
-  const refusals = section(' * Refusals')
-  const warnings = section(' * Warnings')
-  t.ok(refusals.length >= 20 && warnings.length >= 2, `read ${refusals.length} refusal and ${warnings.length} warning codes from src/pki/problems.ts`)
+  // Every code a certificate upload can be answered with (src/lib/problem-codes.ts): the answers, the refusals
+  // and the verifier's reasons behind untrusted_issuer, and the warnings of a recorded certificate.
+  const refusals = new Set([...answerCodes(), ...codesIn('certificate'), ...codesIn('reason')])
+  const warnings = codesIn('certificate warning')
+  t.ok(refusals.size >= 40 && warnings.length >= 4, `${refusals.size} refusal and ${warnings.length} warning codes`)
   for (const lang of ['vi', 'en'] as const) {
-    for (const code of new Set([...contract, ...refusals])) t.ok(PROBLEMS[lang][code], `${lang}: a sentence for ${code}`)
+    for (const code of refusals) t.ok(PROBLEMS[lang][code], `${lang}: a sentence for ${code}`)
     for (const code of warnings) t.ok(WARNINGS[lang][code], `${lang}: a warning sentence for ${code}`)
-    // Warnings the unit matching gives (src/certificates/service.ts).
-    for (const code of ['unit_type_differs', 'former_unit_named']) t.ok(WARNINGS[lang][code], `${lang}: a warning sentence for ${code}`)
   }
 })
 

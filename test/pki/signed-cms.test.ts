@@ -11,7 +11,7 @@ const doc = Buffer.from('Công văn số 12/UBND-VP về việc triển khai ch�
 
 const detached = (cms: Buffer, content: Buffer = doc) => verifySignedDocument({ kind: 'detached', document: content, signature: cms }, trust, now)
 const attached = (cms: Buffer) => verifySignedDocument({ kind: 'attached', bytes: cms }, trust, now)
-const codes = (r: DocumentReport) => r.signatures.flatMap((s) => s.problems.map((p) => p.code))
+const codes = (r: DocumentReport) => r.signatures.flatMap((s) => s.problems.map((p): string => p.code))
 
 const flip = (buf: Buffer, at: number) => { const b = Buffer.from(buf); b[at] ^= 0x01; return b }
 

@@ -10,7 +10,7 @@ const kit = signingKit(tanHaDucLinh())
 const trust = { anchors: [kit.root.cert, kit.tsaRoot.cert], intermediates: [] }
 const now = new Date()
 const verify = (pdf: Buffer): DocumentReport => verifySignedDocument({ kind: 'pdf', bytes: pdf }, trust, now)
-const codes = (r: DocumentReport, i = 0) => r.signatures[i].problems.map((p) => p.code)
+const codes = (r: DocumentReport, i = 0) => r.signatures[i].problems.map((p): string => p.code)
 const chain = kit.ca.pem
 
 /** pdfsig's signature verdicts, or null (with a note) where poppler-utils is not installed. */

@@ -1,4 +1,4 @@
-// PROBLEMS has one sentence per problem code the API can answer (CONTRACT.md and src/pki/problems.ts);
+// PROBLEMS has one sentence per problem code the API can answer (src/lib/problem-codes.ts);
 // WARNINGS the ones for certificates accepted with a warning.
 
 /** One sentence per problem code, for refusals (and errors of the API in general). */
@@ -16,6 +16,8 @@ export const PROBLEMS = {
     unit_not_found: 'Không tìm được xã, phường, thị trấn nhận chứng thư từ tên chủ thể, hoặc đơn vị đã chọn không phải đơn vị cấp xã.',
     unit_ambiguous: 'Tên trong chứng thư khớp với nhiều đơn vị cùng tên, cần chọn đúng đơn vị.',
     unit_mismatch: 'Đơn vị đã chọn không khớp với tên xã, huyện hoặc tỉnh ghi trong chứng thư.',
+    malformed_name: 'Tên chủ thể hoặc tên tổ chức cấp trong chứng thư chứa ký tự không lưu được (ký tự NUL hoặc ký tự Unicode không hợp lệ).',
+    unstorable: 'Cơ sở dữ liệu không lưu được chứng thư này; các tệp khác trong lô không bị ảnh hưởng.',
     revoked: 'Chứng thư (hoặc CA đã cấp nó) có trong một danh sách thu hồi (CRL) đã nhập.',
     duplicate: 'Chứng thư này đã được ghi nhận từ trước.',
     expired: 'Chứng thư, hoặc một CA trong chuỗi chứng thực, đã hết hạn vào thời điểm kiểm tra.',
@@ -43,6 +45,7 @@ export const PROBLEMS = {
     payload_too_large: 'Tệp vượt quá dung lượng máy chủ cho phép.',
     unsupported_media_type: 'Định dạng tệp này không được chấp nhận.',
     unprocessable: 'Dữ liệu bị từ chối.',
+    too_many_signatures: 'Tài liệu có quá nhiều chữ ký (hoặc người ký) để kiểm tra trong một lần gửi.',
     rate_limited: 'Quá nhiều yêu cầu trong thời gian ngắn; chờ một lát rồi thử lại.',
     unavailable: 'Máy chủ tạm thời không truy cập được cơ sở dữ liệu; thử lại sau ít phút.',
     internal: 'Máy chủ gặp lỗi; thử lại sau hoặc báo cho quản trị viên.',
@@ -61,6 +64,8 @@ export const PROBLEMS = {
     unit_not_found: 'No commune, ward or town could be found from the subject, or the unit chosen is not commune-level.',
     unit_ambiguous: 'The name in the certificate matches several units of the same name; the right one must be chosen.',
     unit_mismatch: 'The unit chosen does not match the commune, district or province named in the certificate.',
+    malformed_name: 'The certificate\'s subject or issuer name holds characters that cannot be stored (a NUL or invalid Unicode).',
+    unstorable: 'The database could not store this certificate; the other files of the batch are not affected.',
     revoked: 'The certificate (or the CA that issued it) is on an imported revocation list (CRL).',
     duplicate: 'This certificate was already recorded.',
     expired: 'The certificate, or a CA of its chain, had expired at the time checked.',
@@ -88,6 +93,7 @@ export const PROBLEMS = {
     payload_too_large: 'The file is larger than the server accepts.',
     unsupported_media_type: 'This kind of file is not accepted.',
     unprocessable: 'The data was refused.',
+    too_many_signatures: 'The document holds more signatures (or signers) than are checked in one request.',
     rate_limited: 'Too many requests in a short time; wait a moment and try again.',
     unavailable: 'The server cannot reach its database just now; try again in a few minutes.',
     internal: 'The server failed; try again later or tell the administrator.',

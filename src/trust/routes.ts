@@ -3,9 +3,7 @@ import type { App, RouteDeps } from '../http/types.ts'
 import { DER_TYPES, PEM_TYPES } from '../http/content-types.ts'
 import { StringEnum, errors } from '../http/schemas.ts'
 import { actorOf } from '../auth/hook.ts'
-import { addCaCertificate, listCaCertificates } from './trust-service.ts'
-
-const secured = { security: [{ bearerAuth: [] }] }
+import { addCaCertificate, listCaCertificates } from './service.ts'
 
 const CaCertificateSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -18,7 +16,7 @@ const CaCertificateSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 }, { $id: 'CaCertificate', description: 'A trust anchor or a registered intermediate CA' })
 
-export const caSchemas: TSchema[] = [CaCertificateSchema]
+export const trustSchemas: TSchema[] = [CaCertificateSchema]
 
 const caBody = {
   content: {
@@ -34,7 +32,7 @@ export default async function trustRoutes(app: App, { db }: RouteDeps) {
   app.post('/v1/trust-anchors', {
     config: { access: 'admin', accepts: [...PEM_TYPES, ...DER_TYPES] },
     schema: {
-      tags: ['trust'], ...secured,
+      tags: ['trust'],
       summary: 'Add a trust anchor',
       description: 'Body: one CA certificate, PEM (`application/x-pem-file`, `text/plain`) or DER (`application/pkix-cert`). Usually a root such as the Government CA\'s `RootCA chuyên dùng Chính phủ G2`. A certificate that is not a CA (basicConstraints cA false or absent) → 422 `not_a_ca`; one already registered (as anchor or intermediate) → 409 `duplicate` with `existingId`.',
       body: caBody,
@@ -45,7 +43,7 @@ export default async function trustRoutes(app: App, { db }: RouteDeps) {
   app.post('/v1/intermediates', {
     config: { access: 'admin', accepts: [...PEM_TYPES, ...DER_TYPES] },
     schema: {
-      tags: ['trust'], ...secured,
+      tags: ['trust'],
       summary: 'Register an intermediate CA',
       description: 'Body: one CA certificate, PEM or DER. It must chain to a trust anchor (through intermediates already registered, if need be), checked as RFC 5280 path validation at its own notBefore; else 422 with `problems` of code `untrusted_issuer` (the verifier\'s detailed cause in `reason`). Not a CA → 422 `not_a_ca`; already registered → 409 `duplicate`.',
       body: caBody,
@@ -56,7 +54,7 @@ export default async function trustRoutes(app: App, { db }: RouteDeps) {
   app.get('/v1/trust-anchors', {
     config: { access: 'viewer' },
     schema: {
-      tags: ['trust'], ...secured,
+      tags: ['trust'],
       summary: 'List the trust anchors',
       response: { 200: list, ...errors(401, 403, 429, 503) },
     },
@@ -65,7 +63,7 @@ export default async function trustRoutes(app: App, { db }: RouteDeps) {
   app.get('/v1/intermediates', {
     config: { access: 'viewer' },
     schema: {
-      tags: ['trust'], ...secured,
+      tags: ['trust'],
       summary: 'List the registered intermediate CAs',
       response: { 200: list, ...errors(401, 403, 429, 503) },
     },

@@ -12,11 +12,12 @@ import type { Actor } from '../auth/actor.ts'
 import { audit } from '../audit/write.ts'
 import { placedInSql } from '../auth/scope.ts'
 import { queryRows } from '../db/rows.ts'
-import { HttpProblem, malformed } from '../http/problem.ts'
-import { PkiInputError, readCrl, verifyCrlSignature, type Crl } from '../pki/index.ts'
-import { nameKeyOf } from './service.ts'
-import { trustStore } from './trust-cache.ts'
-import { readingProblem } from './trust-service.ts'
+import { chunks } from '../lib/chunks.ts'
+import { Unprocessable } from '../lib/errors.ts'
+import { verifyCrlSignature } from '../pki/index.ts'
+import { trustStore } from '../trust/store.ts'
+import { readCrlUpload, type Upload } from '../upload/read.ts'
+import { nameKeyOf } from './name-key.ts'
 
 export type CrlImport = {
   id: string
@@ -37,16 +38,6 @@ export type CrlImport = {
 
 const CHUNK = 1000
 
-function readBody(body: Buffer | string | undefined): Crl {
-  if (body === undefined || body.length === 0) throw malformed('The body is empty; send a CRL (PEM or DER).')
-  try {
-    return readCrl(body)
-  } catch (err) {
-    if (err instanceof PkiInputError) throw readingProblem(err)
-    throw err
-  }
-}
-
 /** SQL: the certificate `c` lies in the actor's scope (the rule of auth/scope.ts, on its unit version's place codes). */
 function scopeFilter(actor: Actor): SQL {
   if (actor.role === 'admin' || actor.scope === null) return sql`true`
@@ -54,18 +45,18 @@ function scopeFilter(actor: Actor): SQL {
     and ${placedInSql('u', sql`array(select jsonb_array_elements_text(${JSON.stringify(actor.scope)}::jsonb))`)})`
 }
 
-export async function importCrl(db: Db, actor: Actor, body: Buffer | string | undefined): Promise<CrlImport> {
-  const crl = readBody(body)
+export async function importCrl(db: Db, actor: Actor, body: Upload): Promise<CrlImport> {
+  const crl = readCrlUpload(body)
   const store = await trustStore(db)
   const issuers = store.all.filter((c) => c.cert.subjectDer.equals(crl.issuerDer) || c.cert.subjectDn === crl.issuerDn)
   if (!issuers.length) {
     const message = `The revocation list was issued by "${crl.issuerDn}", which is neither a trust anchor nor a registered intermediate CA.`
-    throw new HttpProblem(422, 'untrusted_issuer', `${message} Nothing was stored.`, { problems: [{ code: 'untrusted_issuer', message }] })
+    throw new Unprocessable(`${message} Nothing was stored.`, [{ code: 'untrusted_issuer', message }], 'untrusted_issuer')
   }
   const signer = issuers.find((c) => verifyCrlSignature(crl, c.cert))
   if (!signer) {
     const message = `The signature on the revocation list does not verify with the key of "${crl.issuerDn}": it was not issued by that CA, or it was altered.`
-    throw new HttpProblem(422, 'bad_signature', `${message} Nothing was stored.`, { problems: [{ code: 'bad_signature', message }] })
+    throw new Unprocessable(`${message} Nothing was stored.`, [{ code: 'bad_signature', message }], 'bad_signature')
   }
 
   // Entries are keyed by the signing CA's own subject name, as recorded certificates are by their
@@ -85,8 +76,8 @@ export async function importCrl(db: Db, actor: Actor, body: Buffer | string | un
       if (!prev || e.revokedAt < prev.revokedAt) entries.set(e.serialNumber, { serialNumber: e.serialNumber, revokedAt: e.revokedAt, reason: e.reason ?? null })
     }
     const list = [...entries.values()]
-    for (let i = 0; i < list.length; i += CHUNK) {
-      await tx.insert(crlEntries).values(list.slice(i, i + CHUNK).map((e) => ({ issuerKey, ...e })))
+    for (const part of chunks(list, CHUNK)) {
+      await tx.insert(crlEntries).values(part.map((e) => ({ issuerKey, ...e })))
         .onConflictDoUpdate({
           target: [crlEntries.issuerKey, crlEntries.serialNumber],
           set: {
@@ -114,9 +105,9 @@ export async function importCrl(db: Db, actor: Actor, body: Buffer | string | un
 
     let matched = 0
     const serials = [...entries.keys()]
-    for (let i = 0; i < serials.length; i += CHUNK) {
+    for (const part of chunks(serials, CHUNK)) {
       const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(certificates)
-        .where(and(eq(certificates.issuerKey, issuerKey), inArray(certificates.serialNumber, serials.slice(i, i + CHUNK))))
+        .where(and(eq(certificates.issuerKey, issuerKey), inArray(certificates.serialNumber, part)))
       matched += Number(n)
     }
 

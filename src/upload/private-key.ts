@@ -1,0 +1,18 @@
+/** A private key sent to Kyso is refused whole, before anything reads it, and never stored or logged. */
+import { Unprocessable } from '../lib/errors.ts'
+
+const PRIVATE_KEY_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/
+
+const REFUSAL = 'The upload contains a private key. A private key must never leave its token or signing server; nothing was stored or logged.'
+
+/** 422 `private_key_material`. `advice` follows the refusal (for one certificate: send it alone). */
+export function privateKeyRefusal(advice = 'Send the certificate alone.'): Unprocessable {
+  return new Unprocessable(advice ? `${REFUSAL} ${advice}` : REFUSAL, undefined, 'private_key_material')
+}
+
+/** A PEM private key anywhere in the text, or in any string of a JSON value (a few levels deep). */
+export function holdsPrivateKey(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return PRIVATE_KEY_PEM.test(value)
+  if (depth > 5 || value === null || typeof value !== 'object') return false
+  return Object.values(value as Record<string, unknown>).some((v) => holdsPrivateKey(v, depth + 1))
+}
