@@ -8,11 +8,10 @@
  * store, CRL entries and unit candidates are loaded once for all items and the rows are written with
  * one set-based insert.
  */
-import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, inArray, or, type SQL } from 'drizzle-orm'
 import { adminUnits, certificates } from '../db/schema.ts'
 import type { Db, DbOrTx } from '../db/open.ts'
 import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.ts'
-import { queryRows } from '../db/rows.ts'
 import type { Actor } from '../auth/actor.ts'
 import { inScope } from '../auth/scope.ts'
 import { chunks } from '../lib/chunks.ts'
@@ -31,6 +30,7 @@ import { lookupKeys, subjectMentions } from './subject-mentions.ts'
 import { inForceOn } from '../units/rules.ts'
 import { LIMITS, requestBudget } from './limits.ts'
 import { vietnamDay } from './status.ts'
+import { insertCertificates, type Inserted } from './insert.ts'
 import { certificateRecord, type CertificateRecord, type Device, type MatchedBy, type Warning } from './record.ts'
 
 /** One certificate to register: the certificates read from its upload (leaf first) and its options. */
@@ -218,43 +218,6 @@ async function existingIds(db: DbOrTx, fingerprints: string[]): Promise<Map<stri
 
 const ALREADY_RECORDED = 'This certificate (the same DER) is already recorded.'
 
-/**
- * Inserts many certificates and their audit entries in one statement: the rows travel as one JSON
- * parameter (jsonb_to_recordset), so a batch costs one round trip and no per-row parameter building.
- * Rows whose fingerprint is already recorded are skipped (ON CONFLICT DO NOTHING) and not returned.
- * One statement: its two inserts land together or not at all, without a transaction's extra round trips.
- */
-async function insertMany(tx: DbOrTx, actor: Actor, rows: (typeof certificates.$inferInsert)[], batch = true): Promise<{ id: string; fp: string; created_at: string }[]> {
-  const payload = JSON.stringify(rows.map((v) => ({
-    fp: v.fingerprintSha256, der: v.der.toString('base64'), serial: v.serialNumber, subject: v.subject, subject_dn: v.subjectDn,
-    issuer_dn: v.issuerDn, issuer_key: v.issuerKey, not_before: (v.notBefore).toISOString(), not_after: (v.notAfter).toISOString(),
-    unit_code: v.unitCode, unit_id: v.unitId, committee_id: v.committeeId, kind: v.kind, device: v.device ?? null, key_algorithm: v.keyAlgorithm, key_size: v.keySize,
-    signature_algorithm: v.signatureAlgorithm, matched_by: v.matchedBy, warnings: v.warnings ?? [],
-  })))
-  return queryRows<{ id: string; fp: string; created_at: string }>(tx, sql`
-    with input as (
-      select * from jsonb_to_recordset(${payload}::jsonb) as r(
-        fp text, der text, serial text, subject jsonb, subject_dn text, issuer_dn text, issuer_key text,
-        not_before timestamptz, not_after timestamptz, unit_code text, unit_id integer, committee_id integer, kind text, device text, key_algorithm text,
-        key_size integer, signature_algorithm text, matched_by text, warnings jsonb)
-    ), inserted as (
-      insert into certificates (fingerprint_sha256, der, serial_number, subject, subject_dn, issuer_dn, issuer_key, not_before,
-        not_after, unit_code, unit_id, committee_id, kind, device, key_algorithm, key_size, signature_algorithm, matched_by, warnings)
-      select fp, decode(der, 'base64'), serial, subject, subject_dn, issuer_dn, issuer_key, not_before, not_after, unit_code, unit_id, committee_id, kind,
-        device, key_algorithm, key_size, signature_algorithm, matched_by, warnings
-      from input
-      on conflict (fingerprint_sha256) do nothing
-      returning id, fingerprint_sha256, created_at
-    ), audited as (
-      insert into audit_log (actor_id, actor_name, action, entity_type, entity_id, details)
-      select ${actor.id}::uuid, ${actor.name}, 'certificate.create', 'certificate', i.id::text,
-        jsonb_build_object('fingerprintSha256', r.fp, 'serialNumber', r.serial, 'subjectDn', r.subject_dn, 'issuerDn', r.issuer_dn,
-          'unitCode', r.unit_code, 'kind', r.kind, 'matchedBy', r.matched_by) || ${batch ? sql`jsonb_build_object('batch', true)` : sql`'{}'::jsonb`}
-      from inserted i join input r on r.fp = i.fingerprint_sha256
-    )
-    select id::text as id, fingerprint_sha256 as fp, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_at from inserted`)
-}
-
 /** Registers one certificate; throws the refusal. */
 export async function registerCertificate(db: Db, actor: Actor, body: Upload, options: Omit<ItemInput, 'certs'>): Promise<CertificateRecord> {
   const certs = readCertificateUpload(body)
@@ -263,10 +226,9 @@ export async function registerCertificate(db: Db, actor: Actor, body: Upload, op
   }
   const [prepared] = await prepareItems(db, actor, [{ certs, ...options }])
   if (!prepared.ok) throw prepared.problem
-  // The row and its audit entry in one statement (one round trip instead of BEGIN, two inserts, COMMIT).
-  let inserted: { id: string; created_at: string } | undefined
+  let inserted: Inserted | undefined
   try {
-    [inserted] = await insertMany(db, actor, [prepared.values], false)
+    [inserted] = await db.transaction((tx) => insertCertificates(tx, actor, [prepared.values], false))
   } catch (err) {
     if (!isUniqueViolation(err)) throw err
   }
@@ -276,7 +238,7 @@ export async function registerCertificate(db: Db, actor: Actor, body: Upload, op
   }
   const v = prepared.values
   return certificateRecord({
-    ...v, id: inserted.id, createdAt: new Date(inserted.created_at), device: v.device ?? null, warnings: v.warnings ?? [],
+    ...v, id: inserted.id, createdAt: new Date(inserted.createdAt), device: v.device ?? null, warnings: v.warnings ?? [],
     revokedAt: null, revocationReason: null,
   })
 }
@@ -330,12 +292,12 @@ export async function registerBatch(db: Db, actor: Actor, items: (ItemInput & { 
         // One statement for the chunk; should the database refuse a row of it, each item is tried in its own
         // savepoint, so that the good ones are stored and the bad one answers for itself.
         try {
-          for (const r of await tx.transaction((sp) => insertMany(sp, actor, part.map((p) => p.values)))) created.set(r.fp, r.id)
+          for (const r of await tx.transaction((sp) => insertCertificates(sp, actor, part.map((p) => p.values), true))) created.set(r.fingerprintSha256, r.id)
         } catch (err) {
           if (isDatabaseUnavailable(err)) throw err
           for (const p of part) {
             try {
-              for (const r of await tx.transaction((sp) => insertMany(sp, actor, [p.values]))) created.set(r.fp, r.id)
+              for (const r of await tx.transaction((sp) => insertCertificates(sp, actor, [p.values], true))) created.set(r.fingerprintSha256, r.id)
             } catch (itemErr) {
               if (isDatabaseUnavailable(itemErr)) throw itemErr
               refusedByDb.add(p.i)
