@@ -14,7 +14,7 @@ import { placedInSql } from '../auth/scope.ts'
 import { queryRows } from '../db/rows.ts'
 import { HttpProblem, malformed } from '../http/problem.ts'
 import { PkiInputError, readCrl, verifyCrlSignature, type Crl } from '../pki/index.ts'
-import { nameKeyOf } from './service.ts'
+import { nameKeyOf } from '../pki/name-key.ts'
 import { trustStore } from './trust-cache.ts'
 import { readingProblem } from './trust-service.ts'
 

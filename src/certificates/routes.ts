@@ -16,6 +16,7 @@ import { importCrl } from './crl-service.ts'
 import type { Kind } from './match.ts'
 import { caSchemas } from './trust-routes.ts'
 import { LIMITS } from './limits.ts'
+import { closeChainPool } from './chain-pool.ts'
 import { chargeItems } from '../http/write-cost.ts'
 
 const secured = { security: [{ bearerAuth: [] }] }
@@ -156,6 +157,7 @@ function tooMany(what: string): HttpProblem {
 }
 
 export default async function certificateRoutes(app: App, { db, config }: RouteDeps) {
+  app.addHook('onClose', async () => { await closeChainPool() })
   app.post('/v1/certificates', {
     config: { access: 'registrar', accepts: CERTIFICATE_TYPES },
     preValidation: refusePrivateKeyInJson,

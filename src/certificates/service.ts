@@ -8,7 +8,6 @@
  * store, CRL entries and unit candidates are loaded once for all items and the rows are written with
  * one set-based insert.
  */
-import crypto from 'node:crypto'
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import { adminUnits, certificates } from '../db/schema.ts'
 import type { Db, Tx } from '../db/open.ts'
@@ -17,7 +16,11 @@ import { queryRows } from '../db/rows.ts'
 import type { Actor } from '../auth/actor.ts'
 import { inScope } from '../auth/scope.ts'
 import { HttpProblem, badRequest, duplicate, forbidden, notFound, type ProblemEntry } from '../http/problem.ts'
-import { verifyCertificate, type Certificate } from '../pki/index.ts'
+import type { Certificate } from '../pki/index.ts'
+import { nameKeyOf } from '../pki/name-key.ts'
+import { trustMaterial } from '../pki/trust-material.ts'
+import type { PathLink } from './chain-check.ts'
+import { checkChainsOffThread } from './chain-pool.ts'
 import { trustPolicyOf } from './trust-policy.ts'
 import { foldName } from '../units/names.ts'
 import { chooseUnit, explicitUnitConflicts, type Kind, type Mention, type UnitRow } from './match.ts'
@@ -84,11 +87,6 @@ export function toRecord(row: Row, now = new Date()): CertificateRecord {
     revocationReason: row.revocationReason ?? null,
     createdAt: row.createdAt.toISOString(),
   }
-}
-
-/** SHA-256 (hex) of a Name's DER: with the serial number it identifies a certificate on a CRL. */
-export function nameKeyOf(nameDer: Buffer): string {
-  return crypto.createHash('sha256').update(nameDer).digest('hex')
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,36 +166,41 @@ function refusal(detail: string, problems: ProblemEntry[]): HttpProblem {
  */
 export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sharedChain: Certificate[] = [], store?: TrustStore): Promise<Prepared[]> {
   const trust = store ?? await trustStore(db)
-  // One budget for the whole request: many leaves must not multiply the verifier's per-leaf bounds.
-  const budget = requestBudget()
-  type Checked = { leaf: Certificate; kind: Kind; problems: ProblemEntry[]; warnings: Warning[]; path: Certificate[]; mentions: Mention[]; item: ItemInput }
-  const checked: (Checked | HttpProblem)[] = items.map((item) => {
-    if (item.certs instanceof HttpProblem) return item.certs
+  type Checked = { leaf: Certificate; kind: Kind; problems: ProblemEntry[]; warnings: Warning[]; revocable: PathLink[]; mentions: Mention[]; item: ItemInput }
+  const readable = items.flatMap((item) => {
+    if (item.certs instanceof HttpProblem) return []
     // The leaf comes first; a bundle in another order (a .p7b holding one end-entity certificate) is taken as meant.
     const ends = item.certs.filter((c) => !c.basicConstraints?.cA)
     const leaf = ends.length === 1 ? ends[0] : item.certs[0]
-    const chain = item.certs.filter((c) => c !== leaf)
+    return [{ item, leaf, chain: item.certs.filter((c) => c !== leaf) }]
+  })
+  const verdicts = readable.length
+    ? await checkChainsOffThread({
+        items: readable.map((r) => ({ leaf: r.leaf.der, chain: r.chain.map((c) => c.der) })),
+        shared: sharedChain.map((c) => c.der),
+        trust: trustMaterial(trust),
+        policy: trustPolicyOf(db),
+        // One budget for the whole request: many leaves must not multiply the verifier's per-leaf bounds.
+        budget: requestBudget(),
+      })
+    : []
+  const byItem = new Map(readable.map((r, i) => [r.item, { ...r, verdict: verdicts[i] }]))
+  const checked: (Checked | HttpProblem)[] = items.map((item) => {
+    if (item.certs instanceof HttpProblem) return item.certs
+    const { leaf, verdict } = byItem.get(item)!
     const kind = item.kind ?? 'organization'
-    const result = verifyCertificate(leaf, {
-      anchors: trust.anchors,
-      intermediates: [...trust.intermediates, ...chain, ...sharedChain],
-      at: leaf.notBefore,
-      profile: 'signing',
-      ...trustPolicyOf(db),
-      budget,
-    })
     return {
       leaf, kind, item,
-      problems: contractProblems(result.problems),
-      warnings: result.warnings.map((w) => ({ code: w.code, message: w.message })),
-      path: result.ok ? result.path : [leaf],
+      problems: contractProblems(verdict.problems),
+      warnings: verdict.warnings.map((w) => ({ code: w.code, message: w.message })),
+      revocable: verdict.revocable,
       mentions: subjectMentions(leaf.subjectAttributes, kind),
     }
   })
 
   const ok = checked.filter((c): c is Checked => !(c instanceof HttpProblem))
   // The leaf and the CAs of its path (the anchor aside) must not be on an imported CRL.
-  const pairs = ok.flatMap((c) => c.path.slice(0, Math.max(1, c.path.length - 1)).map((cert) => ({ issuerKey: nameKeyOf(cert.issuerDer), serial: cert.serialNumber })))
+  const pairs = ok.flatMap((c) => c.revocable.map((cert) => ({ issuerKey: cert.issuerKey, serial: cert.serialNumber })))
   const revoked = pairs.length && trust.hasCrlEntries ? await revokedSerials(db, pairs) : new Map<string, Date>()
   const keys = ok.map((c) => lookupKeys(c.mentions))
   const units = await loadUnits(db,
@@ -207,8 +210,8 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
   return checked.map((c): Prepared => {
     if (c instanceof HttpProblem) return { ok: false, problem: c }
     const problems = [...c.problems]
-    c.path.slice(0, Math.max(1, c.path.length - 1)).forEach((cert, i) => {
-      const at = revoked.get(`${nameKeyOf(cert.issuerDer)}|${cert.serialNumber}`)
+    c.revocable.forEach((cert, i) => {
+      const at = revoked.get(`${cert.issuerKey}|${cert.serialNumber}`)
       if (!at) return
       problems.push({
         code: 'revoked',

@@ -5,7 +5,6 @@ import { bodyBytes, mediaType } from '../http/content-types.ts'
 import { Cursor, Limit, MonthString, UnitCode, errors } from '../http/schemas.ts'
 import { HttpProblem, malformed } from '../http/problem.ts'
 import { actorOf } from '../auth/hook.ts'
-import { PoolBusy } from '../lib/worker-pool.ts'
 import { PkiInputError } from '../pki/errors.ts'
 import { MAX_PDF_SIGNATURES, TooManySignatures } from '../pki/pdf/signatures.ts'
 import { MAX_SIGNERS } from '../pki/cms/signed-data.ts'
@@ -103,7 +102,6 @@ Bounds: the body limit (BODY_LIMIT, 413 above it), at most ${MAX_PDF_SIGNATURES}
     } catch (e) {
       if (e instanceof TooManySignatures) throw new HttpProblem(422, 'too_many_signatures', e.message)
       if (e instanceof PkiInputError) throw malformed(e.message.startsWith('The ') ? e.message : `The document cannot be read: ${e.message}`)
-      if (e instanceof PoolBusy) throw new HttpProblem(503, 'unavailable', e.message)
       throw e
     }
   })
