@@ -8,7 +8,7 @@ import t from 'tap'
 import { testApp } from '../helpers/app.ts'
 import { DASHBOARD_ROOT } from '../../src/dashboard/routes.ts'
 // @ts-expect-error: a plain ES module of the page, without types
-import { STRINGS, PROBLEMS, WARNINGS } from '../../src/dashboard/static/i18n.js'
+import { STRINGS, PROBLEMS, WARNINGS, DOC_PROBLEMS, DOC_WARNINGS } from '../../src/dashboard/static/i18n.js'
 
 t.test('GET / is the page, in Vietnamese, with the security headers, no token needed', async (t) => {
   const { app } = await testApp(t, { seed: false, config: { publicReports: false } })
@@ -88,6 +88,21 @@ t.test('every string in Vietnamese and in English, a sentence for every problem 
     for (const code of warnings) t.ok(WARNINGS[lang][code], `${lang}: a warning sentence for ${code}`)
     // Warnings the unit matching gives (src/certificates/service.ts).
     for (const code of ['unit_type_differs', 'former_unit_named']) t.ok(WARNINGS[lang][code], `${lang}: a warning sentence for ${code}`)
+  }
+
+  // A signature of a signed document: the codes POST /v1/documents names (src/documents/routes.ts), read either
+  // with a sentence of their own or with the certificate one (the signer's chain).
+  t.same(Object.keys(DOC_PROBLEMS.en).sort(), Object.keys(DOC_PROBLEMS.vi).sort())
+  t.same(Object.keys(DOC_WARNINGS.en).sort(), Object.keys(DOC_WARNINGS.vi).sort())
+  const routes = fs.readFileSync(path.resolve(import.meta.dirname, '../../src/documents/routes.ts'), 'utf8')
+  const named = (marker: string) => [...(new RegExp(`${marker}([^']*)'`).exec(routes)?.[1] ?? '').matchAll(/\b([a-z]+(?:_[a-z]+)+|malformed|revoked)\b/g)].map((m) => m[1])
+  const docProblems = named('Why ok is false: ')
+  const docWarnings = named('Accepted, but said: ')
+  t.ok(docProblems.length >= 10 && docWarnings.length >= 2, `read ${docProblems.length} problem and ${docWarnings.length} warning codes of a document signature`)
+  for (const lang of ['vi', 'en'] as const) {
+    for (const code of docProblems) t.ok(DOC_PROBLEMS[lang][code] ?? PROBLEMS[lang][code], `${lang}: a sentence for a signature's ${code}`)
+    for (const code of docWarnings) t.ok(DOC_WARNINGS[lang][code] ?? WARNINGS[lang][code], `${lang}: a sentence for a signature's warning ${code}`)
+    for (const code of ['digest_mismatch', 'bad_signature', 'malformed', 'too_many_signatures']) t.ok(DOC_PROBLEMS[lang][code], `${lang}: ${code} said of a document, not of a certificate`)
   }
 })
 
