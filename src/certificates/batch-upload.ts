@@ -9,11 +9,9 @@ import { holdsPrivateKey, privateKeyRefusal } from '../upload/private-key.ts'
 import { pemBatchBlocks, readUploadItem, type Upload } from '../upload/read.ts'
 import { LIMITS } from './limits.ts'
 import type { Device } from './record.ts'
-import type { ItemInput } from './service.ts'
+import type { BatchItem, ItemOptions } from './register.ts'
 import type { Kind } from './subject-mentions.ts'
 
-export type BatchItem = ItemInput & { index: number }
-export type ItemOptions = Omit<ItemInput, 'certs'>
 export type JsonBatch = { items: { certificate: string; unitCode?: string; kind?: Kind; device?: Device | null }[] }
 
 function tooMany(what: string): TooLarge {

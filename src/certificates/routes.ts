@@ -9,13 +9,14 @@ import { actorOf } from '../auth/hook.ts'
 import { toPem } from '../pki/index.ts'
 import { holdsPrivateKey, privateKeyRefusal } from '../upload/private-key.ts'
 import type { Upload } from '../upload/read.ts'
-import { jsonBatchItems, rawBatchItems, type ItemOptions, type JsonBatch } from './batch-upload.ts'
+import { jsonBatchItems, rawBatchItems, type JsonBatch } from './batch-upload.ts'
 import { LIMITS } from './limits.ts'
+import { closeChainPool } from './chain-pool.ts'
 import { getCertificate, getCertificateDer, listCertificates } from './query.ts'
 import { KINDS, type Device } from './record.ts'
 import { revokeCertificate } from './revocation.ts'
 import { UploadQuery } from './schemas.ts'
-import { registerBatch, registerCertificate } from './service.ts'
+import { registerBatch, registerCertificate, type ItemOptions } from './register.ts'
 import { STATUSES } from './status.ts'
 import type { Kind } from './subject-mentions.ts'
 
@@ -37,6 +38,7 @@ async function refusePrivateKeyInJson(request: FastifyRequest): Promise<void> {
 }
 
 export default async function certificateRoutes(app: App, { db, config }: RouteDeps) {
+  app.addHook('onClose', async () => { await closeChainPool() })
   app.post('/v1/certificates', {
     config: { access: 'registrar', accepts: CERTIFICATE_TYPES },
     preValidation: refusePrivateKeyInJson,

@@ -17,7 +17,7 @@ import { Unprocessable } from '../lib/errors.ts'
 import { verifyCrlSignature } from '../pki/index.ts'
 import { trustStore } from '../trust/store.ts'
 import { readCrlUpload, type Upload } from '../upload/read.ts'
-import { nameKeyOf } from './name-key.ts'
+import { nameKeyOf } from '../pki/name-key.ts'
 
 export type CrlImport = {
   id: string

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { Worker } from 'node:worker_threads'
+import { siblingModule, startWorker } from '../lib/worker-module.ts'
 
 export type PgliteThread = {
   /** The Unix socket on which the embedded database speaks the PostgreSQL protocol. */
@@ -13,16 +13,7 @@ export type PgliteThread = {
   close(): Promise<void>
 }
 
-// Same extension as this module: .ts when run from the sources, .js once compiled.
-const EXTENSION = path.extname(new URL(import.meta.url).pathname)
-const WORKER = new URL(`./pglite-worker${EXTENSION}`, import.meta.url)
-
-function spawnWorker(workerData: unknown): Worker {
-  if (EXTENSION !== '.ts') return new Worker(WORKER, { workerData })
-  // Workers do not inherit tsx's loader hooks on Node 20: register them inside the worker.
-  const boot = `import('tsx/esm/api').then(m => { m.register(); return import(${JSON.stringify(WORKER.href)}) })`
-  return new Worker(boot, { eval: true, workerData })
-}
+const WORKER = siblingModule(import.meta.url, 'pglite-worker')
 
 type Message = { type: string; message?: string }
 
@@ -33,7 +24,7 @@ type Message = { type: string; message?: string }
 export async function startPgliteThread(dataDir: string, loadFrom?: string): Promise<PgliteThread> {
   const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-db-'))
   const socketPath = path.join(socketDir, '.s.PGSQL.5432')
-  const worker = spawnWorker({ dataDir, socketPath, loadFrom })
+  const worker = startWorker(WORKER, { workerData: { dataDir, socketPath, loadFrom } })
   let running = true
   const exited = new Promise<void>((resolve) => worker.once('exit', () => { running = false; resolve() }))
   // A crash after start is seen by the driver (connection refused) and answered 503; it must not end the process.

@@ -3,9 +3,9 @@ import type { FastifyRequest } from 'fastify'
 import type { App, RouteDeps } from '../http/types.ts'
 import { bodyBytes, mediaType } from '../http/content-types.ts'
 import { Cursor, Limit, MonthString, UnitCode, errors } from '../http/schemas.ts'
-import { Malformed, Unavailable, Unprocessable } from '../lib/errors.ts'
+import { Malformed, Unprocessable } from '../lib/errors.ts'
+import { codesIn } from '../lib/problem-codes.ts'
 import { actorOf } from '../auth/hook.ts'
-import { PoolBusy } from '../lib/worker-pool.ts'
 import { PkiInputError } from '../pki/errors.ts'
 import { MAX_PDF_SIGNATURES, TooManySignatures } from '../pki/pdf/signatures.ts'
 import { MAX_SIGNERS } from '../pki/cms/signed-data.ts'
@@ -27,8 +27,8 @@ const SignatureSchema = Type.Object({
   signingTime: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'The time the chain was checked at: the timestamp\'s, else the claimed signing time' }),
   timeSource: Type.Union([Type.Literal('timestamp'), Type.Literal('signingTime'), Type.Literal('none')], { description: 'timestamp: a verified RFC 3161 signature timestamp; signingTime: the signer\'s claim (CMS signingTime, or the PDF /M); none: no time, checked at the time of the request' }),
   coversWholeDocument: Type.Boolean({ description: 'PDF: the byte ranges cover the whole file but the signature itself; false when the file was changed (incremental update) after this signature' }),
-  problems: Type.Array(Problem, { description: 'Why ok is false: malformed, digest_mismatch, bad_signature, signer_not_found, missing_attribute, content_type_mismatch, signing_certificate_mismatch, unsupported_algorithm, unsupported_subfilter, revoked, and the certificate check codes (untrusted_issuer, expired, …)' }),
-  warnings: Type.Array(Problem, { description: 'Accepted, but said: timestamp_unusable (a timestamp that could not be verified and was not used), weak_signature_algorithm (SHA-1)' }),
+  problems: Type.Array(Problem, { description: `Why ok is false: ${codesIn('document').join(', ')}, or another code of the signer's chain (expired, path_length_exceeded, …)` }),
+  warnings: Type.Array(Problem, { description: `Accepted, but said: ${codesIn('document warning').join(', ')}` }),
 }, { $id: 'DocumentSignature' })
 
 const DocumentAnswerSchema = Type.Object({
@@ -103,7 +103,6 @@ Bounds: the body limit (BODY_LIMIT, 413 above it), at most ${MAX_PDF_SIGNATURES}
     } catch (e) {
       if (e instanceof TooManySignatures) throw new Unprocessable(e.message, undefined, 'too_many_signatures')
       if (e instanceof PkiInputError) throw new Malformed(e.message.startsWith('The ') ? e.message : `The document cannot be read: ${e.message}`)
-      if (e instanceof PoolBusy) throw new Unavailable(e.message)
       throw e
     }
   })

@@ -9,6 +9,7 @@ import { trustStore } from '../trust/store.ts'
 import { afterCursor, createdAtText, newestFirst, pageOf } from '../db/keyset.ts'
 import { monthStart, thisMonthVn } from '../lib/dates.ts'
 import type { DocumentReport } from '../pki/signed-document.ts'
+import { trustMaterial } from '../pki/trust-material.ts'
 import { verifyOffThread, type VerifyTask } from './verify-pool.ts'
 import { withRecords, type Checked, type SignatureAnswer } from './signature-facts.ts'
 
@@ -55,7 +56,7 @@ export async function submitDocument(db: Db, actor: Actor, document: VerifyTask[
   const now = new Date()
   const report: DocumentReport = await verifyOffThread({
     document,
-    trust: { anchors: trust.anchors.map((c) => c.der), intermediates: trust.intermediates.map((c) => c.der) },
+    trust: trustMaterial(trust),
     now: now.toISOString(),
   })
   const checked = await withRecords(db, report.signatures, now)

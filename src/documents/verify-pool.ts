@@ -2,11 +2,13 @@ import { availableParallelism } from 'node:os'
 import { PkiInputError } from '../pki/errors.ts'
 import { TooManySignatures } from '../pki/pdf/signatures.ts'
 import type { DocumentReport } from '../pki/signed-document.ts'
+import type { TrustMaterial } from '../pki/trust-material.ts'
+import { siblingModule } from '../lib/worker-module.ts'
 import { WorkerPool, type WorkerError } from '../lib/worker-pool.ts'
 
 export type VerifyTask = {
   document: { kind: 'pdf' | 'attached'; bytes: Uint8Array } | { kind: 'detached'; document: Uint8Array; signature: Uint8Array }
-  trust: { anchors: Uint8Array[]; intermediates: Uint8Array[] }
+  trust: TrustMaterial
   now: string
 }
 
@@ -20,7 +22,7 @@ let pool: WorkerPool<VerifyTask, DocumentReport> | null = null
 
 /** Verifies a document on the shared pool (one worker per core, created on first use). */
 export function verifyOffThread(task: VerifyTask): Promise<DocumentReport> {
-  pool ??= new WorkerPool<VerifyTask, DocumentReport>(new URL('./verify-worker.ts', import.meta.url), availableParallelism(), 64, toError)
+  pool ??= new WorkerPool<VerifyTask, DocumentReport>(siblingModule(import.meta.url, 'verify-worker'), availableParallelism(), 64, toError)
   return pool.run(task)
 }
 

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { HttpProblem } from './problem.ts'
 import { DomainError } from '../lib/errors.ts'
 import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.ts'
+import { PoolBusy } from '../lib/worker-pool.ts'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
 
@@ -41,6 +42,7 @@ export function toProblem(err: FastifyError, request: FastifyRequest): HttpProbl
   }
   if (err instanceof SyntaxError && err.statusCode === 400) return new HttpProblem(400, 'malformed', 'The body is not valid JSON.')
   if (isDatabaseUnavailable(err)) return new HttpProblem(503, 'unavailable', 'The database is not answering. Try again in a moment.')
+  if (err instanceof PoolBusy) return new HttpProblem(503, 'unavailable', err.message, { retryAfterSeconds: 5 })
   if (isUniqueViolation(err)) return new HttpProblem(409, 'duplicate', 'This record already exists.')
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 && err.code?.startsWith('FST_')) {
     return new HttpProblem(err.statusCode, 'bad_request', 'The request could not be read.')
@@ -57,7 +59,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       // Only the error's class and code: its message may hold SQL parameters or a PEM.
       request.log.error({ correlationId: request.id, errorName: err.name, errorCode: err.code ?? pgCode(err) }, 'request failed')
     }
-    if (problem.status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(problem.extra.retryAfterSeconds as number | undefined ?? 60))
+    if ((problem.status === 429 || problem.extra.retryAfterSeconds !== undefined) && !reply.hasHeader('retry-after')) reply.header('retry-after', String(problem.extra.retryAfterSeconds as number | undefined ?? 60))
     return sendProblem(reply, problem)
   })
   app.setNotFoundHandler((request, reply) =>

@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
+import { startWorker } from './worker-module.ts'
 
 /*
  * A fixed pool of worker threads running one module. Each task is a message
  * { id, input }; the module answers { id, ok: true, result } or { id, ok: false, error }.
- * Heavy pure work (signature verification of uploaded documents) runs there, off the event loop.
+ * Heavy pure work (signature verification of uploaded documents, chain building of certificate uploads)
+ * runs there, off the event loop.
  */
 
 type Task = { id: number; input: unknown; transfer: ArrayBuffer[]; resolve: (v: unknown) => void; reject: (e: Error) => void }
@@ -17,6 +19,8 @@ export class WorkerPool<In, Out> {
   private readonly slots: Slot[] = []
   private readonly queue: Task[] = []
   private nextId = 1
+  /** Tasks answered so far. */
+  completed = 0
   private closed = false
 
   constructor(
@@ -27,13 +31,14 @@ export class WorkerPool<In, Out> {
   ) {}
 
   private spawn(): Slot {
-    const worker = new Worker(this.file)
+    const worker = startWorker(this.file)
     worker.unref()
     const slot: Slot = { worker, task: null }
     worker.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: WorkerError }) => {
       const task = slot.task
       if (!task || task.id !== m.id) return
       slot.task = null
+      this.completed++
       worker.unref()
       if (m.ok) task.resolve(m.result)
       else task.reject(this.toError(m.error ?? { name: 'Error', message: 'The worker failed.' }))
@@ -67,7 +72,7 @@ export class WorkerPool<In, Out> {
   /** Runs one task; rejects with PoolBusy when too many wait already. */
   run(input: In, transfer: ArrayBuffer[] = []): Promise<Out> {
     if (this.closed) return Promise.reject(new Error('The worker pool is closed.'))
-    if (this.queue.length >= this.maxQueue) return Promise.reject(new PoolBusy('Too many documents are being verified; try again shortly.'))
+    if (this.queue.length >= this.maxQueue) return Promise.reject(new PoolBusy('Too many uploads are being verified; try again shortly.'))
     return new Promise<Out>((resolve, reject) => {
       this.queue.push({ id: this.nextId++, input, transfer, resolve: resolve as (v: unknown) => void, reject })
       this.pump()

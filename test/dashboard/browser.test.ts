@@ -17,7 +17,10 @@ import { SYSTEM_ACTOR } from '../../src/auth/actor.ts'
 import { loadDemo } from '../../src/demo/load.ts'
 import type { App } from '../../src/http/types.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
-import { hierarchy, leaf, subject, tanHaDucLinh, trust, withChain } from '../helpers/pki.ts'
+import { hierarchy, leaf, register, subject, tanHaDucLinh, trust, withChain } from '../helpers/pki.ts'
+import { basePdf, cmsSign, signPdf, signingKit } from '../helpers/signed-docs.ts'
+// @ts-expect-error: a plain ES module of the page, without types
+import { PROBLEMS, DOC_PROBLEMS } from '../../src/dashboard/static/i18n.js'
 
 /** A minimal PKCS#7 SignedData holding only certificates (a .p7b bundle), built from raw DER. */
 function p7b(...certs: Buffer[]): Buffer {
@@ -43,7 +46,9 @@ if (!fs.existsSync(CHROMIUM)) {
   let base = ''
   let registrar = ''
   let admin = ''
+  let viewer = ''
   const files: Record<string, string> = {}
+  const docs: Record<string, { bytes: Buffer; type: string }> = {}
 
   t.before(async () => {
     database = await createTestDatabase({ seed: false })
@@ -69,6 +74,25 @@ if (!fs.existsSync(CHROMIUM)) {
     write('phong-phu.cer', leaf(h, [['C', 'VN'], ['ST', 'Bình Thuận'], ['L', 'Huyện Tuy Phong'], ['CN', 'UBND xã Phong Phú']]).der)
     write('tan-ha-again.pem', withChain(leaf(h, subject(['ST', 'Bình Thuận'], ['CN', 'UBND xã Tân Hà']), { notBefore: new Date('2024-05-01T00:00:00Z') }), h))
     write('with-key.pem', '-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END PRIVATE KEY-----\n')
+    // Signed documents (test/documents/documents.test.ts): a commune's organisation certificate, recorded, signs.
+    const kit = signingKit(tanHaDucLinh(), 'Dashboard documents')
+    const chain = kit.ca.pem
+    await trust(app, { authorization: `Bearer ${admin}` }, kit)
+    const tsa = await register(app, { authorization: `Bearer ${admin}` }, '/v1/trust-anchors', kit.tsaRoot.pem)
+    if (tsa.statusCode !== 201) throw new Error(`TSA root not registered: ${tsa.body}`)
+    const org = await app.inject({ method: 'POST', url: '/v1/certificates', headers: { authorization: `Bearer ${registrar}`, 'content-type': 'application/x-pem-file' }, payload: kit.rsa.pem + chain })
+    if (org.statusCode !== 201) throw new Error(`organisation certificate not recorded: ${org.body}`)
+    viewer = (await createToken(database.db, SYSTEM_ACTOR, { name: 'dashboard test viewer', role: 'viewer' })).token
+    const doc = (name: string, bytes: Buffer, type: string) => { docs[name] = { bytes, type }; write(name, bytes) }
+    // The head's signature, then the committee's, timestamped: verified and counted.
+    doc('cong-van-12.pdf', signPdf(signPdf(basePdf({ text: 'Cong van so 12 - dashboard' }), kit.head, { chain }), kit.rsa, { chain, subFilter: 'ETSI.CAdES.detached', timestamp: kit.tsa }), 'application/pdf')
+    // Changed after signing: answered, not counted.
+    const tampered = Buffer.from(signPdf(basePdf({ text: 'Quyet dinh so 7 - dashboard' }), kit.rsa, { chain }))
+    tampered.write('X', tampered.indexOf('Quyet dinh so 7'), 'latin1')
+    doc('quyet-dinh-7.pdf', tampered, 'application/pdf')
+    doc('to-trinh.p7m', cmsSign(Buffer.from('Tờ trình số 3/TTr-UBND (dashboard)\n'), kit.rsa, { chain, attached: true }), 'application/pkcs7-mime')
+    doc('too-big.pdf', basePdf({ fill: 1_100_000 }), 'application/pdf')
+    doc('notes.txt', Buffer.from('not a signed document\n'), 'text/plain')
     t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true })
@@ -324,5 +348,167 @@ if (!fs.existsSync(CHROMIUM)) {
     await page.click('#lang')
     t.same(w.failed, [], 'no failed request (a batch answers 200 with each file\'s own status)')
     t.same(w.errors, [], 'no console error')
+  })
+
+  t.test('a registrar drops signed documents and sees each verdict in Vietnamese, as the API gives it', async (t) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    t.teardown(() => context.close())
+    // Counts the document requests the page has in flight (the page's own fetch, wrapped before it loads).
+    await context.addInitScript(() => {
+      const w = window as unknown as { docRequests: { now: number; max: number; total: number } }
+      w.docRequests = { now: 0, max: 0, total: 0 }
+      const original = window.fetch
+      window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+        if (!url.includes('/v1/documents') || init?.method !== 'POST') return original(input, init)
+        const c = w.docRequests
+        c.now++; c.total++; c.max = Math.max(c.max, c.now)
+        return original(input, init).finally(() => { c.now-- })
+      }
+    })
+    const { page, w } = await open(context, '/?date=2017-12-31')
+    const requests = () => page.evaluate(() => (window as unknown as { docRequests: { max: number; total: number } }).docRequests)
+    const posted: string[] = []
+    page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/v1/documents')) posted.push(r.headers()['content-type']) })
+    const inject = async (name: string, token: string) => app.inject({
+      method: 'POST', url: '/v1/documents', headers: { authorization: `Bearer ${token}`, 'content-type': docs[name].type }, payload: docs[name].bytes,
+    })
+    const useToken = async (token: string) => {
+      await page.fill('#token', token)
+      await page.click('#token-form button[type=submit]')
+      await page.waitForFunction(() => (document.querySelector('#token') as HTMLInputElement).value === '', undefined)
+      t.match(await page.getAttribute('#token-state', 'class'), 'good', 'the token is taken')
+    }
+    const row = (name: string) => page.locator(`#doc-results > li[data-file="${name}"]`)
+    /** Until the page has a verdict for each of the n files of the last choice, and its summary. */
+    const done = (n: number) => page.waitForFunction((n) => document.querySelector('#doc-summary.batch-summary') !== null
+      && document.querySelectorAll('#doc-results > li[data-phase="done"], #doc-results > li[data-phase="local"]').length === n, n)
+
+    t.equal(await page.getAttribute('#doc-file', 'type'), 'file')
+    t.equal(await page.getAttribute('#doc-file', 'multiple'), '', 'several documents at once')
+    t.equal(await page.getAttribute('#doc-file', 'accept'), '.pdf,.p7m,application/pdf')
+    t.equal(await page.getAttribute('#doc-verdicts', 'aria-live'), 'polite')
+    t.equal(await page.getAttribute('#doc-file', 'aria-describedby'), 'doc-formats')
+    await page.focus('#doc-file')
+    t.equal(await page.evaluate(() => document.activeElement?.id), 'doc-file', 'the file input takes the keyboard focus')
+
+    // Without a token: asked for one, nothing sent.
+    await page.setInputFiles('#doc-file', [files['cong-van-12.pdf'], files['quyet-dinh-7.pdf']])
+    await page.waitForSelector('#doc-verdicts .note.bad')
+    t.match(await page.textContent('#doc-verdicts'), 'Hãy nhập token của cán bộ đăng ký trước khi gửi.')
+    t.equal((await requests()).total, 0, 'nothing sent without a token')
+
+    // A viewer's token: the API refuses (403), and the page says so with the API's detail, for each file.
+    await useToken(viewer)
+    await page.setInputFiles('#doc-file', [files['cong-van-12.pdf'], files['quyet-dinh-7.pdf']])
+    await done(2)
+    const refusal = await inject('cong-van-12.pdf', viewer)
+    t.equal(refusal.statusCode, 403)
+    for (const name of ['cong-van-12.pdf', 'quyet-dinh-7.pdf']) {
+      t.equal(await row(name).getAttribute('data-status'), '403', `${name}: refused`)
+      const text = (await row(name).textContent()) ?? ''
+      t.match(text, `Không kiểm tra được: ${PROBLEMS.vi.forbidden}`, `${name}: the refusal in Vietnamese`)
+      t.match(text, refusal.json().detail, `${name}: with the API's detail`)
+    }
+    t.match(await page.textContent('#doc-summary'), '2 tệp: 0 được tính, 0 không được tính, 2 không kiểm tra được.')
+
+    // A registrar drops three documents at once on the drop zone.
+    await useToken(registrar)
+    const before = (await requests()).total
+    const dropped = ['cong-van-12.pdf', 'quyet-dinh-7.pdf', 'to-trinh.p7m']
+    const transfer = await page.evaluateHandle((list) => {
+      const dt = new DataTransfer()
+      for (const f of list) dt.items.add(new File([Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0))], f.name, { type: f.type }))
+      return dt
+    }, dropped.map((name) => ({ name, type: docs[name].type, data: docs[name].bytes.toString('base64') })))
+    posted.length = 0
+    await page.dispatchEvent('#doc-drop', 'drop', { dataTransfer: transfer })
+    await done(3)
+    const sent = await requests()
+    t.equal(sent.total - before, 3, 'one request per file')
+    t.ok(sent.max <= 2, `at most 2 documents in flight (${sent.max})`)
+    t.same(posted.sort(), ['application/pdf', 'application/pdf', 'application/pkcs7-mime'], 'each with its own Content-Type')
+
+    // Each verdict on the page against the API's answer for the same bytes.
+    const unitName = async (code: string) => {
+      const u = await api(`/v1/units/${code}`)
+      const parent = u.parentCode ? await api(`/v1/units/${u.parentCode}`) : null
+      return parent && parent.level !== 'province' ? `${u.name} (${parent.name})` : u.name
+    }
+    const vnTime = (iso: string) => { const s = new Date(Date.parse(iso) + 7 * 3_600_000).toISOString(); return `${s.slice(8, 10)}/${s.slice(5, 7)}/${s.slice(0, 4)} ${s.slice(11, 19)}` }
+    const timeSource: Record<string, string> = {
+      timestamp: 'theo dấu thời gian (RFC 3161) đã xác minh',
+      signingTime: 'theo thời điểm ký do người ký khai',
+    }
+    const answers: Record<string, { counted: boolean; unitCode: string | null; month: string | null; sha256: string; signatures: Record<string, unknown>[] }> = {}
+    for (const name of dropped) {
+      const res = await inject(name, registrar)
+      t.equal(res.statusCode, 200, `${name}: ${res.body}`)
+      const a = answers[name] = res.json()
+      const li = row(name)
+      t.equal(await li.getAttribute('data-status'), '200')
+      t.equal(await li.getAttribute('data-counted'), String(a.counted), `${name}: counted ${a.counted}, as the API says`)
+      t.equal((await li.locator('.doc-counted').textContent())?.replace(/^✗ |^✓ /, ''), a.counted
+        ? `Được tính là văn bản ký số đã xác minh của ${await unitName(a.unitCode!)}, tháng ${a.month!.slice(5, 7)}/${a.month!.slice(0, 4)}.`
+        : 'Không được tính là văn bản ký số đã xác minh.', `${name}: the verdict on the document`)
+      t.match(await li.textContent(), a.sha256, `${name}: its SHA-256`)
+      const sigs = li.locator('ol.signatures > li')
+      t.equal(await sigs.count(), a.signatures.length, `${name}: a block per signature`)
+      for (const [i, s] of a.signatures.entries()) {
+        const sig = s as { ok: boolean; signer: Record<string, string> | null; unitCode: string | null; signingTime: string | null; timeSource: string; coversWholeDocument: boolean; problems: { code: string; message: string }[] }
+        const el = sigs.nth(i)
+        const label = `${name}, signature ${i + 1}`
+        t.equal(await el.getAttribute('data-ok'), String(sig.ok), `${label}: ok ${sig.ok}`)
+        t.equal(await el.locator('.sig-verdict').textContent(), sig.ok ? 'hợp lệ' : 'không hợp lệ', `${label}: the verdict`)
+        t.equal(await el.locator('.sig-signer').textContent(), sig.signer?.CN ?? 'không xác định', `${label}: the signer`)
+        t.equal(await el.locator('.sig-org').count(), sig.signer?.O ? 1 : 0)
+        if (sig.signer?.O) t.equal(await el.locator('.sig-org').textContent(), sig.signer.O, `${label}: the organisation`)
+        t.equal(await el.locator('.sig-unit').textContent(), sig.unitCode ? `${await unitName(sig.unitCode)} · ${sig.unitCode}` : 'chứng thư chưa được ghi nhận cho xã, phường, thị trấn nào', `${label}: the unit`)
+        t.equal(await el.getAttribute('data-time-source'), sig.timeSource)
+        t.equal(await el.locator('.sig-time').textContent(), sig.signingTime
+          ? `${vnTime(sig.signingTime)} (giờ Việt Nam), ${timeSource[sig.timeSource]}`
+          : 'không có; chứng thư được kiểm tra tại thời điểm gửi', `${label}: the time of signing and its source`)
+        t.equal(await el.locator('.sig-covers').textContent(), sig.coversWholeDocument
+          ? 'chữ ký bao trùm toàn bộ văn bản'
+          : 'không bao trùm toàn bộ: văn bản đã được sửa hoặc bổ sung sau chữ ký này', `${label}: what it covers`)
+        const shown = await el.locator('.sig-problems li').evaluateAll((lis) => lis.map((li) => ({ code: li.getAttribute('data-code'), text: li.textContent })))
+        t.same(shown, sig.problems.map((p) => ({ code: p.code, text: `${p.code} ${DOC_PROBLEMS.vi[p.code] ?? PROBLEMS.vi[p.code] ?? p.message}` })), `${label}: the problems, code and sentence`)
+      }
+    }
+    // What the answers are, so that the comparison above is not between two empty verdicts.
+    t.match(answers['cong-van-12.pdf'], { counted: true, unitCode: '23221', signatures: [{ ok: true, unitCode: null, coversWholeDocument: false }, { ok: true, unitCode: '23221', timeSource: 'timestamp', coversWholeDocument: true }] })
+    t.match(answers['quyet-dinh-7.pdf'], { counted: false, signatures: [{ ok: false, problems: [{ code: 'digest_mismatch' }] }] })
+    t.match(answers['to-trinh.p7m'], { counted: true, unitCode: '23221', signatures: [{ ok: true, timeSource: 'signingTime' }] })
+    t.match(await row('cong-van-12.pdf').textContent(), 'Được tính là văn bản ký số đã xác minh của Xã Tân Hà (Huyện Đức Linh)')
+    t.match(await row('quyet-dinh-7.pdf').textContent(), 'Nội dung văn bản không khớp với nội dung đã ký')
+    t.match(await page.textContent('#doc-summary'), '3 tệp: 2 được tính, 1 không được tính, 0 không kiểm tra được.')
+    const listed = await (await fetch(`${base}/v1/documents?unitCode=23221`, { headers: { authorization: `Bearer ${viewer}` } })).json()
+    t.ok(listed.items.some((d: { sha256: string }) => d.sha256 === answers['cong-van-12.pdf'].sha256), 'the counted document is listed by the API')
+    await page.locator('#documents').screenshot({ path: path.join(ARTIFACTS, 'dashboard-documents.png') })
+
+    // Too large, or not a signed document's kind: reported without being sent.
+    const sentBefore = (await requests()).total
+    await page.setInputFiles('#doc-file', [files['too-big.pdf'], files['notes.txt']])
+    await done(2)
+    t.equal((await requests()).total, sentBefore, 'neither file was sent')
+    t.match(await row('too-big.pdf').textContent(), /Không gửi\..*Tệp lớn hơn 1 MiB/s)
+    t.equal((await inject('too-big.pdf', registrar)).statusCode, 413, 'the API would have refused it as too large')
+    t.match(await row('notes.txt').textContent(), /Không gửi\..*Không phải tệp PDF/s)
+
+    // In English, the same verdicts.
+    await page.setInputFiles('#doc-file', [files['cong-van-12.pdf'], files['quyet-dinh-7.pdf']])
+    await done(2)
+    await page.click('#lang')
+    t.match(await row('cong-van-12.pdf').textContent(), 'Counted as a verified signed document of Xã Tân Hà (Huyện Đức Linh)')
+    t.match(await row('quyet-dinh-7.pdf').textContent(), /Not counted.*Signature 1: not valid.*digest_mismatch The document does not match what was signed/s)
+    t.match(await page.textContent('#doc-summary'), '2 files: 1 counted, 1 not counted, 0 could not be checked.')
+    await page.click('#lang')
+    t.match(await row('quyet-dinh-7.pdf').textContent(), 'Không được tính')
+
+    // The only errors are the viewer's refusals: its two documents, and the notices it may not read (notices.js).
+    const failed = w.failed.map((f) => f.replace(base, ''))
+    t.same(failed.filter((f) => f.includes('/v1/documents')), ['POST /v1/documents: 403', 'POST /v1/documents: 403'], 'the viewer\'s documents refused')
+    t.same(failed.filter((f) => !/^(POST \/v1\/documents|GET \/v1\/subscriptions|GET \/v1\/notices)\b.*: 403$/.test(f)), [], 'no other failed request')
+    t.same(w.errors.filter((e) => !/Failed to load resource: the server responded with a status of 403/.test(e)), [], 'no other console error')
   })
 }

@@ -9,7 +9,7 @@ import { testApp } from '../helpers/app.ts'
 import { DASHBOARD_ROOT } from '../../src/dashboard/routes.ts'
 import { answerCodes, codesIn } from '../../src/lib/problem-codes.ts'
 // @ts-expect-error: a plain ES module of the page, without types
-import { STRINGS, PROBLEMS, WARNINGS } from '../../src/dashboard/static/i18n.js'
+import { STRINGS, PROBLEMS, WARNINGS, DOC_PROBLEMS, DOC_WARNINGS } from '../../src/dashboard/static/i18n.js'
 
 t.test('GET / is the page, in Vietnamese, with the security headers, no token needed', async (t) => {
   const { app } = await testApp(t, { seed: false, config: { publicReports: false } })
@@ -75,6 +75,19 @@ t.test('every string in Vietnamese and in English, a sentence for every problem 
   for (const lang of ['vi', 'en'] as const) {
     for (const code of refusals) t.ok(PROBLEMS[lang][code], `${lang}: a sentence for ${code}`)
     for (const code of warnings) t.ok(WARNINGS[lang][code], `${lang}: a warning sentence for ${code}`)
+  }
+
+  // A signature of a signed document (POST /v1/documents): its codes read either with a sentence of their own or
+  // with the certificate one (the signer's chain).
+  t.same(Object.keys(DOC_PROBLEMS.en).sort(), Object.keys(DOC_PROBLEMS.vi).sort())
+  t.same(Object.keys(DOC_WARNINGS.en).sort(), Object.keys(DOC_WARNINGS.vi).sort())
+  const docProblems = codesIn('document')
+  const docWarnings = codesIn('document warning')
+  t.ok(docProblems.length >= 10 && docWarnings.length >= 2, `${docProblems.length} problem and ${docWarnings.length} warning codes of a document signature`)
+  for (const lang of ['vi', 'en'] as const) {
+    for (const code of docProblems) t.ok(DOC_PROBLEMS[lang][code] ?? PROBLEMS[lang][code], `${lang}: a sentence for a signature's ${code}`)
+    for (const code of docWarnings) t.ok(DOC_WARNINGS[lang][code] ?? WARNINGS[lang][code], `${lang}: a sentence for a signature's warning ${code}`)
+    for (const code of ['digest_mismatch', 'bad_signature', 'malformed', 'too_many_signatures']) t.ok(DOC_PROBLEMS[lang][code], `${lang}: ${code} said of a document, not of a certificate`)
   }
 })
 

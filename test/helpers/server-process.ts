@@ -5,9 +5,13 @@ const ROOT = path.resolve(import.meta.dirname, '../..')
 
 export type ServerProcess = { child: ChildProcess; url: string; output: () => string; exited: Promise<number | null> }
 
-/** Starts `src/server.ts` as its own process on a free port and waits until it listens. */
-export async function startServer(env: Record<string, string>, timeoutMs = 180_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+/** How the server is run: from the sources through tsx, or compiled (`npm start`'s form; build it first). */
+export const FROM_SOURCES = ['--import', 'tsx', 'src/server.ts']
+export const COMPILED = ['--enable-source-maps', 'dist/server.js']
+
+/** Starts the server as its own process on a free port and waits until it listens. */
+export async function startServer(env: Record<string, string>, timeoutMs = 180_000, args = FROM_SOURCES): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SEED: 'binh-thuan-2017', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

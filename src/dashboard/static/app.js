@@ -7,6 +7,7 @@ import { loadDashboard, pickProvince, readUrl, renderDashboard, renderProvinces 
 import { renderTokenState, saveToken, forgetToken } from './token.js'
 import { renderActivity, saveActivity } from './activity.js'
 import { CERT_FILE, droppedFiles, handleFiles, onRecorded, rerenderUpload } from './upload.js'
+import { bindDocuments, renderDocuments } from './documents.js'
 
 function applyStaticTexts() {
   document.documentElement.lang = state.lang
@@ -53,6 +54,7 @@ function bindControls() {
     renderDashboard()
     renderTokenState()
     rerenderUpload()
+    renderDocuments()
     renderActivity()
     if ($('date-error').textContent) $('date-error').textContent = t('dateInvalid')
   })
@@ -84,6 +86,7 @@ function bindRegistrar() {
     drop.classList.remove('over')
     droppedFiles(e.dataTransfer).then(({ files, skipped }) => handleFiles(files, skipped))
   })
+  bindDocuments()
   // A file dropped outside the drop zone must not navigate away from the page.
   window.addEventListener('dragover', (e) => e.preventDefault())
   window.addEventListener('drop', (e) => e.preventDefault())

@@ -15,6 +15,8 @@ export const fmtMonth = (month) => { const [y, m] = month.split('-'); return `${
 /** The day (Vietnam time) of a timestamp. */
 const dayOf = (iso) => new Date(Date.parse(iso) + VN_OFFSET_MS).toISOString().slice(0, 10)
 export const fmtTimestampDay = (iso) => fmtDay(dayOf(iso))
+/** A timestamp in Vietnam time, to the second: '15/11/2026 09:30:00'. */
+export const fmtTimestamp = (iso) => { const s = new Date(Date.parse(iso) + VN_OFFSET_MS).toISOString(); return `${fmtDay(s.slice(0, 10))} ${s.slice(11, 19)}` }
 export const fmtBillion = (vnd) => new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(vnd / 1e9)
 
 export function todayVn() {

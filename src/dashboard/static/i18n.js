@@ -3,7 +3,7 @@ import { VI } from './strings-vi.js'
 import { EN } from './strings-en.js'
 import { VI_UNITS, EN_UNITS } from './strings-units.js'
 
-export { PROBLEMS, WARNINGS } from './problems.js'
+export { PROBLEMS, WARNINGS, DOC_PROBLEMS, DOC_WARNINGS } from './problems.js'
 
 export const LOCALES = { vi: 'vi-VN', en: 'en-GB' }
 

@@ -118,3 +118,49 @@ export const WARNINGS = {
     former_unit_named: 'The certificate names a former administrative unit (merged or renamed); the unit was found through its successor. Renew it under the new name.',
   },
 }
+
+/**
+ * Sentences for a signature of a signed document (POST /v1/documents), where a code means something else than for a
+ * certificate upload, or only exists there. Codes of the signer's chain (untrusted_issuer, expired, …) read as in
+ * PROBLEMS; a code in neither is shown with the API's own message.
+ */
+export const DOC_PROBLEMS = {
+  vi: {
+    malformed: 'Chữ ký không đọc được: bị hỏng hoặc sai định dạng.',
+    digest_mismatch: 'Nội dung văn bản không khớp với nội dung đã ký: văn bản đã bị sửa sau khi ký, hoặc chữ ký không thuộc văn bản này.',
+    bad_signature: 'Chữ ký không khớp với khóa tương ứng: phần đã ký, chữ ký hoặc chứng thư đã bị sửa, hoặc một khóa khác đã ký.',
+    signer_not_found: 'Chữ ký không kèm chứng thư của người ký nên không kiểm tra được.',
+    missing_attribute: 'Chữ ký thiếu thuộc tính bắt buộc (loại nội dung hoặc giá trị băm của văn bản).',
+    content_type_mismatch: 'Loại nội dung đã ký khác với loại nội dung của văn bản.',
+    signing_certificate_mismatch: 'Tham chiếu tới chứng thư người ký trong phần đã ký không khớp với chứng thư kèm theo chữ ký.',
+    unsupported_algorithm: 'Chữ ký hoặc chứng thư của người ký dùng thuật toán mà hệ thống không kiểm tra được (chỉ hỗ trợ RSA và ECDSA).',
+    unsupported_subfilter: 'Định dạng chữ ký trong tệp PDF (/SubFilter) không được hỗ trợ; chỉ hỗ trợ adbe.pkcs7.detached và ETSI.CAdES.detached.',
+    revoked: 'Chứng thư của người ký, hoặc một CA trong chuỗi chứng thực, đã bị thu hồi trước thời điểm ký.',
+    too_many_signatures: 'Văn bản có quá nhiều chữ ký (tối đa 16 chữ ký trong một tệp PDF, 8 người ký trong một CMS).',
+  },
+  en: {
+    malformed: 'The signature cannot be read: it is damaged or badly formed.',
+    digest_mismatch: 'The document does not match what was signed: it was changed after signing, or the signature belongs to another document.',
+    bad_signature: 'The signature does not verify with the key it should: the signed part, the signature or a certificate was altered, or another key signed.',
+    signer_not_found: 'The signer\'s certificate is not in the signature, so it cannot be checked.',
+    missing_attribute: 'The signature lacks a required attribute (the content type or the digest of the document).',
+    content_type_mismatch: 'The content type signed differs from the document\'s.',
+    signing_certificate_mismatch: 'The signed reference to the signer\'s certificate does not match the certificate in the signature.',
+    unsupported_algorithm: 'The signature or the signer\'s certificate uses an algorithm this service cannot check (RSA and ECDSA only).',
+    unsupported_subfilter: 'The PDF signature\'s format (/SubFilter) is not supported; adbe.pkcs7.detached and ETSI.CAdES.detached are.',
+    revoked: 'The signer\'s certificate, or a CA of its chain, was revoked before the time of signing.',
+    too_many_signatures: 'The document carries too many signatures (at most 16 in a PDF, 8 signers in a CMS).',
+  },
+}
+
+/** Warnings on a signature that verified. */
+export const DOC_WARNINGS = {
+  vi: {
+    timestamp_unusable: 'Dấu thời gian kèm theo chữ ký không xác minh được nên không được dùng.',
+    weak_signature_algorithm: 'Chữ ký hoặc chứng thư của người ký dùng SHA-1: vẫn được chấp nhận, nhưng thuật toán này đã yếu.',
+  },
+  en: {
+    timestamp_unusable: 'The timestamp on the signature does not verify, so it was not used.',
+    weak_signature_algorithm: 'The signature or the signer\'s certificate uses SHA-1: accepted, but the algorithm is weak.',
+  },
+}

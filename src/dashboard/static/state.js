@@ -33,6 +33,7 @@ export const state = {
   followed: null, // { from: {code,name}, to } when the default province ended and its successor is shown
   verdict: null,
   batch: null,
+  documents: null, // { rows, sending } of the signed documents checked last, or { needToken }
   activity: null,
   token: sessionGet(TOKEN_KEY),
   tokenMessage: null,

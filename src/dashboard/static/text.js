@@ -1,5 +1,5 @@
 // Texts in the language chosen: interface strings, problem and warning sentences.
-import { STRINGS, PROBLEMS, WARNINGS } from './i18n.js'
+import { STRINGS, PROBLEMS, WARNINGS, DOC_PROBLEMS, DOC_WARNINGS } from './i18n.js'
 import { state } from './state.js'
 
 export function t(key, params = {}) {
@@ -24,4 +24,7 @@ export function tNodes(key, params = {}) {
 
 export const problemSentence = (code) => PROBLEMS[state.lang][code] ?? PROBLEMS.vi[code] ?? null
 export const warningSentence = (code) => WARNINGS[state.lang][code] ?? WARNINGS.vi[code] ?? null
+/** A problem or warning on a signature of a signed document: its own sentence, else the certificate one, else null. */
+export const documentProblemSentence = (code) => DOC_PROBLEMS[state.lang][code] ?? DOC_PROBLEMS.vi[code] ?? problemSentence(code)
+export const documentWarningSentence = (code) => DOC_WARNINGS[state.lang][code] ?? DOC_WARNINGS.vi[code] ?? warningSentence(code)
 export const typeName = (type) => (has(`type_${type}`) ? t(`type_${type}`) : type)

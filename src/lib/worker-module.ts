@@ -1,0 +1,13 @@
+import { Worker, type WorkerOptions } from 'node:worker_threads'
+
+/** The worker module `name` beside the module at `from`, in its form: compiled `.js` in dist/, `.ts` when run from the sources. */
+export function siblingModule(from: string, name: string): URL {
+  return new URL(`./${name}${new URL(from).pathname.endsWith('.ts') ? '.ts' : '.js'}`, from)
+}
+
+/** Starts a worker thread on `file`. From the sources, tsx's loader is registered inside it first: workers do not inherit it on Node 20. */
+export function startWorker(file: URL, options: WorkerOptions = {}): Worker {
+  if (!file.pathname.endsWith('.ts')) return new Worker(file, options)
+  const boot = `import('tsx/esm/api').then(m => { m.register(); return import(${JSON.stringify(file.href)}) })`
+  return new Worker(boot, { ...options, eval: true })
+}
