@@ -44,14 +44,3 @@ export function bodyBytes(body: unknown): Buffer {
   if (typeof body === 'string') return Buffer.from(body, 'utf8')
   return Buffer.alloc(0)
 }
-
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
-/** Decodes UTF-8 strictly (a byte-order mark is dropped); null when the bytes are not UTF-8. */
-export function decodeUtf8(bytes: Buffer): string | null {
-  try {
-    return utf8.decode(bytes).replace(/^\uFEFF/, '')
-  } catch {
-    return null
-  }
-}

@@ -1,7 +1,7 @@
 import { parseCertificate, type Certificate } from './certificate.ts'
 import { guarded } from './asn1.ts'
 import { classifyDer } from './classify.ts'
-import { PkiInputError, malformed } from './errors.ts'
+import { PRIVATE_KEY_REFUSAL, PkiInputError, malformed } from './errors.ts'
 import { decodeBase64, looksLikePem, pemBlocks, pemBody } from './pem.ts'
 import { pkcs7Certificates } from './pkcs7.ts'
 
@@ -9,7 +9,7 @@ const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE'])
 const PKCS7_LABELS = new Set(['PKCS7', 'PKCS #7 SIGNED DATA', 'CMS'])
 
 function refusePrivateKey(): never {
-  throw new PkiInputError('private_key_material', 'The upload contains a private key. Private keys must never leave their token; nothing was stored.')
+  throw new PkiInputError('private_key_material', PRIVATE_KEY_REFUSAL)
 }
 
 function describe(kind: string): string {

@@ -1,6 +1,16 @@
-import type { LineProblem } from '../lib/csv-table.ts'
-import { decodeUtf8 } from './content-types.ts'
-import { Malformed, Unprocessable } from '../lib/errors.ts'
+import type { LineProblem } from './csv-table.ts'
+import { Malformed, Unprocessable } from './errors.ts'
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** Decodes UTF-8 strictly (a byte-order mark is dropped); null when the bytes are not UTF-8. */
+function decodeUtf8(bytes: Buffer): string | null {
+  try {
+    return utf8.decode(bytes).replace(/^\uFEFF/, '')
+  } catch {
+    return null
+  }
+}
 
 export const REFUSED = 'The file was refused as a whole; nothing was stored. Fix the lines listed in problems.'
 
