@@ -10,6 +10,7 @@ import type { Actor } from '../auth/actor.ts'
 import { inScope } from '../auth/scope.ts'
 import { issuerSerialKey, revokedSerials } from '../crls/entries.ts'
 import { DomainError, Forbidden, Unprocessable } from '../lib/errors.ts'
+import { dayVn } from '../lib/dates.ts'
 import type { ProblemEntry } from '../lib/problem-codes.ts'
 import { textFault } from '../lib/text-fault.ts'
 import type { Certificate } from '../pki/index.ts'
@@ -23,7 +24,6 @@ import { checkChainsOffThread } from './chain-pool.ts'
 import { findUnit } from './find-unit.ts'
 import { requestBudget } from './limits.ts'
 import type { Device } from './record.ts'
-import { vietnamDay } from './status.ts'
 import { lookupKeys, subjectMentions, type Kind } from './subject-mentions.ts'
 import { loadUnitCandidates } from './unit-candidates.ts'
 
@@ -97,7 +97,7 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
           : `The CA certificate "${link.subjectDn}" in its chain is on an imported revocation list, revoked from ${at.toISOString()}.`,
       })
     })
-    const found = findUnit(item.unitCode, mentions, units, vietnamDay(leaf.notBefore))
+    const found = findUnit(item.unitCode, mentions, units, dayVn(leaf.notBefore))
     problems.push(...found.problems)
     const fault = [leaf.subjectDn, leaf.issuerDn, ...Object.values(leaf.subject).flat()].map(textFault).find((f) => f !== null)
     if (fault) problems.push({ code: 'malformed_name', message: `The certificate's subject or issuer name ${fault}; it cannot be recorded.` })

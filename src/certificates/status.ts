@@ -15,10 +15,3 @@ export function certificateStatus(cert: Dated, at: Date = new Date()): Certifica
   if (t >= cert.notAfter.getTime()) return 'expired'
   return 'valid'
 }
-
-const VN_OFFSET_MS = 7 * 3600 * 1000
-
-/** The day (YYYY-MM-DD) a moment falls on in Vietnam time (UTC+07:00). */
-export function vietnamDay(at: Date): string {
-  return new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10)
-}

@@ -24,7 +24,12 @@ export function endOfDayVn(day: string): string {
 
 /** Today's date in Vietnam time. */
 export function todayVn(now: Date = new Date()): string {
-  return new Date(now.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10)
+  return dayVn(now)
+}
+
+/** The day (YYYY-MM-DD) a moment falls on in Vietnam time. */
+export function dayVn(at: Date): string {
+  return new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10)
 }
 
 /** The current month in Vietnam time. */

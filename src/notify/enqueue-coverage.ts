@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
-import { iso, unitCoveredAt, unitExistsOn, unitInScope, VN_OFFSET } from './enqueue-sql.ts'
+import { inForceOnSql } from '../units/rules.ts'
+import { iso, unitCoveredAt, unitInScope, VN_OFFSET } from './enqueue-sql.ts'
 
 /**
  * Coverage alerts in one statement: compares every watched unit's coverage at `now` with what the
@@ -17,7 +18,7 @@ export async function enqueueCoverageAlerts(db: DbOrTx, now: Date): Promise<numb
     with cur as materialized (
       select s.id as sid, u.code, u.name, ${unitCoveredAt(at)} as covered
       from notify_subscriptions s
-      join admin_units u on u.level = 'commune' and ${unitInScope} and ${unitExistsOn(day)}
+      join admin_units u on u.level = 'commune' and ${unitInScope} and ${inForceOnSql('u', day)}
       where s.coverage_alerts and s.deleted_at is null
     ), changed as materialized (
       select cur.sid, cur.code, cur.name, cur.covered, st.covered as was

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/open.ts'
 import { queryRows } from '../db/rows.ts'
-import { iso, unitCoveredAt, unitExistsOn, unitInScope, VN_OFFSET } from './enqueue-sql.ts'
+import { inForceOnSql } from '../units/rules.ts'
+import { iso, unitCoveredAt, unitInScope, VN_OFFSET } from './enqueue-sql.ts'
 
 /** Largest lists a digest carries; the totals are always complete. */
 const DIGEST_EXPIRING_MAX = 200
@@ -28,7 +29,7 @@ export async function enqueueDigests(db: DbOrTx, now: Date): Promise<number> {
     ), units as materialized (
       select d.sid, u.code, u.name, u.committee_id, ${unitCoveredAt(at)} as covered
       from due d join notify_subscriptions s on s.id = d.sid
-      join admin_units u on u.level = 'commune' and ${unitInScope} and ${unitExistsOn(sql`${local}::date`)}
+      join admin_units u on u.level = 'commune' and ${unitInScope} and ${inForceOnSql('u', sql`${local}::date`)}
     )
     insert into notify_jobs (subscription_id, key, type, payload, due_at, enqueued_at, next_attempt_at)
     select d.sid, 'digest:' || to_char(d.period_start, 'YYYY-MM-DD'), 'digest',

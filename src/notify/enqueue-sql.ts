@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm'
-import { inForceOnSql, validAtSql } from '../units/rules.ts'
+import { validAtSql } from '../units/rules.ts'
 import { placedInSql } from '../auth/scope.ts'
 
 /** Shared SQL pieces of the set-based enqueue statements. */
@@ -12,9 +12,6 @@ export const iso = (expr: SQL) => sql`to_char(${expr} at time zone 'UTC', 'YYYY-
  * descending through lineage from one (admin_units.place_codes), as a registrar's scope does.
  */
 export const unitInScope = placedInSql('u', sql`s.scope`)
-
-/** The unit `u` is in force on the day. */
-export const unitExistsOn = (day: SQL) => inForceOnSql('u', day)
 
 /** The unit `u` has an organisation certificate of its committee valid at `at` (the coverage rule). */
 export const unitCoveredAt = (at: SQL) => sql`exists (select 1 from certificates c where c.committee_id = u.committee_id and c.kind = 'organization'

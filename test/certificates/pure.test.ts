@@ -1,7 +1,8 @@
 import t from 'tap'
 import { chooseUnit, type UnitRow } from '../../src/certificates/match.ts'
 import { lookupKeys, subjectMentions } from '../../src/certificates/subject-mentions.ts'
-import { certificateStatus, vietnamDay } from '../../src/certificates/status.ts'
+import { certificateStatus } from '../../src/certificates/status.ts'
+import { dayVn } from '../../src/lib/dates.ts'
 
 const unit = (code: string, name: string, type: string, parentCode: string, bareKey: string, extra: Partial<UnitRow> = {}): UnitRow =>
   ({ id: Number(code), committeeId: Number(code), placeCodes: [code, parentCode, '60'], code, name, type, level: 'commune', parentCode, districtCode: parentCode, provinceCode: '60', bareKey, validFrom: null, validTo: null, ...extra })
@@ -40,5 +41,5 @@ t.test('status', async (t) => {
   t.equal(certificateStatus(c, new Date('2029-01-01T00:00:00Z')), 'expired')
   t.equal(certificateStatus({ ...c, revokedAt: new Date('2025-01-01T00:00:00Z') }, new Date('2025-01-01T00:00:00Z')), 'revoked')
   t.equal(certificateStatus({ ...c, revokedAt: new Date('2025-01-01T00:00:00Z') }, new Date('2024-12-31T00:00:00Z')), 'valid')
-  t.equal(vietnamDay(new Date('2024-02-29T17:00:00Z')), '2024-03-01', 'days are Vietnam days')
+  t.equal(dayVn(new Date('2024-02-29T17:00:00Z')), '2024-03-01', 'days are Vietnam days')
 })

@@ -3,7 +3,7 @@ import { certificates } from '../../src/db/schema.ts'
 import type { Db } from '../../src/db/open.ts'
 import type { TestApp } from './app.ts'
 import { versionOn } from '../../src/units/query.ts'
-import { vietnamDay } from '../../src/certificates/status.ts'
+import { dayVn } from '../../src/lib/dates.ts'
 
 /**
  * Certificate rows for coverage tests, inserted directly: coverage reads only unit_code, kind,
@@ -20,8 +20,8 @@ export type CertSpec = {
 
 export async function insertCertificate(db: Db, spec: CertSpec): Promise<string> {
   const der = crypto.randomBytes(64)
-  const unit = await versionOn(db, spec.unitCode, vietnamDay(new Date(spec.notBefore)))
-  if (!unit) throw new Error(`no version of ${spec.unitCode} on ${vietnamDay(new Date(spec.notBefore))}`)
+  const unit = await versionOn(db, spec.unitCode, dayVn(new Date(spec.notBefore)))
+  if (!unit) throw new Error(`no version of ${spec.unitCode} on ${dayVn(new Date(spec.notBefore))}`)
   const [row] = await db.insert(certificates).values({
     fingerprintSha256: crypto.createHash('sha256').update(der).digest('hex'),
     der,
