@@ -293,3 +293,24 @@ export const dataVersion = pgTable('data_version', {
   id: integer('id').primaryKey(),
   version: bigint('version', { mode: 'number' }).notNull(),
 }, (t) => [check('data_version_single_row_check', sql`${t.id} = 1`)])
+
+/**
+ * Writes sent with an Idempotency-Key header: one row per caller and key, reserved before the write runs and
+ * completed with its answer, so that a retry gets that answer instead of a second write. The key itself is
+ * not kept (only its SHA-256), and the answer is sealed with a key derived from it: an answer may carry a
+ * secret (a new API token).
+ */
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  actor: text('actor').notNull(),
+  keyHash: text('key_hash').notNull(),
+  requestHash: text('request_hash').notNull(),
+  state: text('state').notNull(),
+  status: integer('status'),
+  contentType: text('content_type'),
+  sealedBody: text('sealed_body'),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+}, (t) => [
+  primaryKey({ columns: [t.actor, t.keyHash] }),
+  check('idempotency_keys_state_check', sql`${t.state} in ('running','done')`),
+  index('idempotency_keys_created_at_idx').on(t.createdAt),
+])

@@ -25,6 +25,8 @@ const TITLES: Record<string, string> = {
   unprocessable: 'Unprocessable content',
   private_key_material: 'Private key material refused',
   rate_limited: 'Too many requests',
+  idempotency_in_progress: 'Request still in progress',
+  idempotency_key_reused: 'Idempotency key reused',
   unavailable: 'Service unavailable',
   internal: 'Internal error',
 }
