@@ -136,7 +136,7 @@ export const certificates = pgTable('certificates', {
   // so PostgreSQL answers from the index alone.
   index('certificates_coverage_idx').on(t.committeeId, t.kind, t.notAfter, t.notBefore, t.revokedAt),
   // The timeline and the expiring list scan by kind and end date.
-  index('certificates_kind_not_after_idx').on(t.kind, t.notAfter, t.committeeId, t.notBefore, t.revokedAt, t.id),
+  index('certificates_kind_not_after_idx').on(t.kind, t.notAfter, t.committeeId, t.notBefore, t.revokedAt, t.id, t.unitId),
   index('certificates_unit_idx').on(t.unitId),
   index('certificates_unit_code_idx').on(t.unitCode),
   // Listing pages newest first.
