@@ -2,7 +2,7 @@ import crypto from 'node:crypto'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import { sql } from 'drizzle-orm'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { Config } from './config.ts'
+import { requestDeadlineOf, type Config } from './config.ts'
 import { setTrustPolicy } from './trust/policy.ts'
 import type { Db } from './db/open.ts'
 import type { App, RouteDeps } from './http/types.ts'
@@ -11,6 +11,7 @@ import { registerContentTypes } from './http/content-types.ts'
 import { registerOpenApi } from './http/openapi.ts'
 import { registerSecurity } from './http/security.ts'
 import { registerDeadline } from './http/deadline.ts'
+import { registerIdempotency } from './http/idempotency.ts'
 import { registerHeavyReadLimits } from './http/heavy-reads.ts'
 import { registerStrictInput } from './http/strict-input.ts'
 import { clientErrorHandler, frameworkErrors } from './http/client-errors.ts'
@@ -77,11 +78,12 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   registerErrorHandling(app)
   registerContentTypes(app)
   registerStrictInput(app)
-  // First of all hooks, so that it also bounds the token lookup: statement + connect timeout + 5 s.
-  registerDeadline(app, config.dbStatementTimeoutMs + config.dbConnectTimeoutSeconds * 1000 + 5_000)
+  // First of all hooks, so that it also bounds the token lookup: statement + connect timeout + 5 s by default.
+  registerDeadline(app, requestDeadlineOf(config))
   // Security headers first: an answer that the auth hook refuses (401, 403, 429) must carry them too.
   await registerSecurity(app, { writesPerMinute: config.rateLimitWritesPerMinute })
   registerAuth(app, db, { publicReports: config.publicReports, failedAuthPerMinute: config.rateLimitFailedAuthPerMinute })
+  registerIdempotency(app, db, { caller: (request) => request.actor?.id ?? request.actor?.name ?? null, abandonAfterMs: 2 * requestDeadlineOf(config) })
   registerHeavyReadLimits(app, { concurrency: config.heavyReadConcurrency, anonymousPerMinute: config.heavyReadsPerMinute })
   // After authentication (onRequest): a cached answer goes only to whom the route would answer.
   const readCache = config.readCacheMaxBytes > 0

@@ -18,6 +18,8 @@ export type Config = {
   seed: SeedName | 'none'
   dbConnectTimeoutSeconds: number
   dbStatementTimeoutMs: number
+  /** Milliseconds after which a request is answered 503; null: the statement and connect timeouts plus 5 s. */
+  requestDeadlineMs: number | null
   dbPoolSize: number
   rateLimitWritesPerMinute: number
   rateLimitFailedAuthPerMinute: number
@@ -104,6 +106,7 @@ export function loadConfig(env: Env = process.env): Config {
     seed: seed as SeedName | 'none',
     dbConnectTimeoutSeconds: integer(env, 'DB_CONNECT_TIMEOUT', 5, 1, 300),
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    requestDeadlineMs: env.REQUEST_DEADLINE_MS ? integer(env, 'REQUEST_DEADLINE_MS', 0, 100, 3_600_000) : null,
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 1000),
     rateLimitWritesPerMinute: integer(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 1200, 1, 1_000_000),
     rateLimitFailedAuthPerMinute: integer(env, 'RATE_LIMIT_FAILED_AUTH_PER_MINUTE', 60, 1, 1_000_000),
@@ -124,6 +127,11 @@ export function loadConfig(env: Env = process.env): Config {
 }
 
 /** A configuration for tests and tools: defaults, with overrides. */
+/** The request deadline in force (see registerDeadline). */
+export function requestDeadlineOf(config: Config): number {
+  return config.requestDeadlineMs ?? config.dbStatementTimeoutMs + config.dbConnectTimeoutSeconds * 1000 + 5_000
+}
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // Tests read timelines and reports freely (the heavy-read limits have their own tests), and a busy machine
   // must not turn a slow answer into the request deadline's 503 (the outage tests set short timeouts themselves).

@@ -84,11 +84,11 @@ export async function coverageOn(db: DbOrTx, options: { asOf: string; area: Area
       (select coalesce(json_agg(json_build_object('code', code, 'name', name, 'type', type, 'parentCode', parent_code) order by code), '[]'::json)
          from units where not covered) as uncovered`)
   const expiringQuery = queryRows<{ unit_code: string; id: string; not_after: unknown; recorded_code: string | null; recorded_name: string | null }>(db, sql`
-    select u.code as unit_code, c.id, c.not_after,
-      case when r.id <> u.id then r.code end as recorded_code, case when r.id <> u.id then r.name end as recorded_name
+    select u.code as unit_code, c.id, c.not_after, r.code as recorded_code, r.name as recorded_name
     from (${units}) u
     join certificates c on c.committee_id = u.committee_id
-    join admin_units r on r.id = c.unit_id
+    -- Only a certificate recorded for an earlier version of the committee names it (one probe each, not one per row).
+    left join admin_units r on r.id = c.unit_id and c.unit_id <> u.id
     where ${validAtSql('c', at)} and ${kindFilter(kind)} and c.not_after <= ${at} + make_interval(days => ${EXPIRY_WINDOW_DAYS})
     order by c.not_after, u.code, c.id`)
 

@@ -1,14 +1,10 @@
 import { sql } from 'drizzle-orm'
 import {
-  pgTable, text, integer, serial, boolean, timestamp, date, jsonb, uuid, bigserial, customType, index, unique, uniqueIndex, primaryKey, check, bigint,
+  pgTable, text, integer, serial, date, jsonb, uuid, bigserial, index, unique, uniqueIndex, primaryKey, check, bigint,
 } from 'drizzle-orm/pg-core'
+import { bytea, tstz } from './columns.ts'
 
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
-})
-
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+export * from './notify-schema.ts'
 
 /**
  * One version of an administrative unit: a code names different units at different times (GSO reuses codes),
@@ -136,7 +132,7 @@ export const certificates = pgTable('certificates', {
   // so PostgreSQL answers from the index alone.
   index('certificates_coverage_idx').on(t.committeeId, t.kind, t.notAfter, t.notBefore, t.revokedAt),
   // The timeline and the expiring list scan by kind and end date.
-  index('certificates_kind_not_after_idx').on(t.kind, t.notAfter, t.committeeId, t.notBefore, t.revokedAt, t.id),
+  index('certificates_kind_not_after_idx').on(t.kind, t.notAfter, t.committeeId, t.notBefore, t.revokedAt, t.id, t.unitId),
   index('certificates_unit_idx').on(t.unitId),
   index('certificates_unit_code_idx').on(t.unitCode),
   // Listing pages newest first.
@@ -180,77 +176,6 @@ export const signingActivity = pgTable('signing_activity', {
   check('signing_activity_documents_check', sql`${t.documentsSigned} >= 0`),
 ])
 
-/** Notification subscriptions: a channel (webhook or e-mail), the units watched and what to send. */
-export const notifySubscriptions = pgTable('notify_subscriptions', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  channel: text('channel').notNull(),
-  url: text('url'),
-  /** The whsec_ signing secret; returned once at creation, never again. */
-  secret: text('secret'),
-  addresses: text('addresses').array(),
-  scope: text('scope').array().notNull(),
-  expiryDays: integer('expiry_days').array().notNull(),
-  digestEvery: text('digest_every'),
-  digestHour: integer('digest_hour'),
-  coverageAlerts: boolean('coverage_alerts').notNull().default(false),
-  createdBy: uuid('created_by'),
-  createdAt: tstz('created_at').notNull().defaultNow(),
-  deletedAt: tstz('deleted_at'),
-}, (t) => [
-  check('notify_subscriptions_channel_check', sql`${t.channel} in ('webhook','email')`),
-  check('notify_subscriptions_digest_check', sql`${t.digestEvery} is null or ${t.digestEvery} in ('day','week')`),
-])
-
-/**
- * The job table: one row per notice, unique per subscription and idempotency key, so that a notice is
- * enqueued once however many instances see it due. Workers claim rows with FOR UPDATE SKIP LOCKED.
- */
-export const notifyJobs = pgTable('notify_jobs', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  subscriptionId: uuid('subscription_id').notNull().references(() => notifySubscriptions.id),
-  key: text('key').notNull(),
-  type: text('type').notNull(),
-  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
-  /** When the notice became due (the clock of the scheduler that enqueued it). */
-  dueAt: tstz('due_at').notNull(),
-  /** When it was enqueued (scheduler clock); retries go on for NOTIFY_RETRY_HOURS from the later of the two. */
-  enqueuedAt: tstz('enqueued_at').notNull(),
-  status: text('status').notNull().default('pending'),
-  attempts: integer('attempts').notNull().default(0),
-  nextAttemptAt: tstz('next_attempt_at').notNull(),
-  lockedUntil: tstz('locked_until'),
-  deliveredAt: tstz('delivered_at'),
-  certificateId: uuid('certificate_id'),
-  createdAt: tstz('created_at').notNull().defaultNow(),
-}, (t) => [
-  uniqueIndex('notify_jobs_key_idx').on(t.subscriptionId, t.key),
-  index('notify_jobs_pending_idx').on(t.status, t.nextAttemptAt),
-  index('notify_jobs_subscription_due_idx').on(t.subscriptionId, t.dueAt, t.id),
-  index('notify_jobs_certificate_idx').on(t.certificateId),
-  check('notify_jobs_status_check', sql`${t.status} in ('pending','delivered','failed')`),
-])
-
-/** Every delivery attempt, for the delivery log. */
-export const notifyDeliveries = pgTable('notify_deliveries', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  jobId: uuid('job_id').notNull().references(() => notifyJobs.id),
-  subscriptionId: uuid('subscription_id').notNull().references(() => notifySubscriptions.id),
-  attempt: integer('attempt').notNull(),
-  at: tstz('at').notNull(),
-  ok: boolean('ok').notNull(),
-  statusCode: integer('status_code'),
-  error: text('error'),
-  durationMs: integer('duration_ms').notNull(),
-}, (t) => [index('notify_deliveries_subscription_idx').on(t.subscriptionId, t.id)])
-
-/** The coverage each subscription last saw per unit, to tell when a unit becomes uncovered. */
-export const notifyUnitState = pgTable('notify_unit_state', {
-  subscriptionId: uuid('subscription_id').notNull().references(() => notifySubscriptions.id),
-  unitCode: text('unit_code').notNull(),
-  covered: boolean('covered').notNull(),
-  since: tstz('since').notNull(),
-}, (t) => [primaryKey({ columns: [t.subscriptionId, t.unitCode] })])
-
 /**
  * Signed documents counted as verified activity: one row per document, never the document itself;
  * its hashes, size, page count and what was found about its signatures.
@@ -293,3 +218,24 @@ export const dataVersion = pgTable('data_version', {
   id: integer('id').primaryKey(),
   version: bigint('version', { mode: 'number' }).notNull(),
 }, (t) => [check('data_version_single_row_check', sql`${t.id} = 1`)])
+
+/**
+ * Writes sent with an Idempotency-Key header: one row per caller and key, reserved before the write runs and
+ * completed with its answer, so that a retry gets that answer instead of a second write. The key itself is
+ * not kept (only its SHA-256), and the answer is sealed with a key derived from it: an answer may carry a
+ * secret (a new API token).
+ */
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  actor: text('actor').notNull(),
+  keyHash: text('key_hash').notNull(),
+  requestHash: text('request_hash').notNull(),
+  state: text('state').notNull(),
+  status: integer('status'),
+  contentType: text('content_type'),
+  sealedBody: text('sealed_body'),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+}, (t) => [
+  primaryKey({ columns: [t.actor, t.keyHash] }),
+  check('idempotency_keys_state_check', sql`${t.state} in ('running','done')`),
+  index('idempotency_keys_created_at_idx').on(t.createdAt),
+])

@@ -2,6 +2,14 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import { completeOperations, securityFor, type OpenApiDocument } from './openapi-operations.ts'
+import { IDEMPOTENCY_HEADER, WRITES } from './idempotency.ts'
+
+/** Authenticated writes take an Idempotency-Key. */
+function keyedWrite(route: { method: string | string[]; config?: { access?: string } }): boolean {
+  const methods = Array.isArray(route.method) ? route.method : [route.method]
+  const access = route.config?.access
+  return methods.some((m) => WRITES.has(m)) && access !== 'open' && access !== 'public'
+}
 
 const DESCRIPTION = `Kyso records the digital-signature certificates that the Government CA issues to the People's Committees of communes, wards and towns, and reports how far signing has reached: coverage on any date, documents signed, the estimated savings, and the report to the Ministry.
 
@@ -32,7 +40,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     // Every route gets its security requirement from its access level and an operationId from its method
     // and path, unless it declares them (src/http/openapi-operations.ts).
     transform: ({ schema, url, route }) => ({
-      schema: schema && { ...schema, security: schema.security ?? securityFor(route.config?.access) },
+      schema: schema && {
+        ...schema,
+        security: schema.security ?? securityFor(route.config?.access),
+        ...(keyedWrite(route) && !schema.headers ? { headers: IDEMPOTENCY_HEADER } : {}),
+      },
       url,
     }),
     transformObject: (documents) => completeOperations(('openapiObject' in documents ? documents.openapiObject : documents.swaggerObject) as OpenApiDocument),

@@ -38,6 +38,11 @@ export const PROBLEM_CODES = {
   unprocessable: { status: 422, title: 'Unprocessable content', summary: 'Read, but refused: each entry of `problems` says what failed.' },
   private_key_material: { status: 422, title: 'Private key material refused', summary: 'The upload holds a private key: refused whole, neither stored nor logged.' },
   too_many_signatures: { status: 422, title: 'Unprocessable content', summary: 'The document holds more signatures (or signers) than one request checks.' },
+  idempotency_in_progress: {
+    status: 409, title: 'Request still in progress',
+    summary: 'A request with this Idempotency-Key is still running: retry after a moment to get its answer.',
+  },
+  idempotency_key_reused: { status: 422, title: 'Idempotency key reused', summary: 'This Idempotency-Key was used for a different request; a new request needs a new key.' },
   rate_limited: { status: 429, title: 'Too many requests', summary: 'Too many requests, writes or failed authentications: wait as Retry-After says.' },
   unavailable: { status: 503, title: 'Service unavailable', summary: 'The database does not answer, or too much work is waiting: try again shortly.' },
   internal: { status: 500, title: 'Internal error', summary: 'Something failed on the server; `correlationId` names it in the log.' },

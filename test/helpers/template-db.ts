@@ -21,7 +21,7 @@ import type { SeedName } from '../../src/config.ts'
 const ROOT = path.resolve(import.meta.dirname, '../..')
 // What decides the templates' content: the migrations, the schema and the code and data of the seed
 // (with the CSV reader it uses). Not the driver code, which changes no row.
-const INPUTS = [MIGRATIONS_FOLDER, path.join(ROOT, 'src/db/schema.ts'), path.join(ROOT, 'src/db/migrate.ts'), path.join(ROOT, 'src/units'), path.join(ROOT, 'src/lib')]
+const INPUTS = [MIGRATIONS_FOLDER, path.join(ROOT, 'src/db/schema.ts'), path.join(ROOT, 'src/db/notify-schema.ts'), path.join(ROOT, 'src/db/columns.ts'), path.join(ROOT, 'src/db/migrate.ts'), path.join(ROOT, 'src/units'), path.join(ROOT, 'src/lib')]
 /** Arbitrary but fixed, and not the server's migration lock. */
 const TEMPLATE_LOCK_KEY = 7_052_018
 

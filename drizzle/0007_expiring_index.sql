@@ -1,0 +1,2 @@
+DROP INDEX "certificates_kind_not_after_idx";--> statement-breakpoint
+CREATE INDEX "certificates_kind_not_after_idx" ON "certificates" USING btree ("kind","not_after","committee_id","not_before","revoked_at","id","unit_id");
