@@ -3,7 +3,7 @@ import type { Crl } from './crl.ts'
 import { nameConstraintViolation } from './name-constraints.ts'
 import { isDnsName, isMailbox } from './name-syntax.ts'
 import { ANY_EKU, EXT, KNOWN_CRITICAL_EXTENSIONS } from './oids.ts'
-import { cap, label, problem, roleOf, who, type PkiProblem, type ChainPosition } from './problems.ts'
+import { cap, label, problem, positionOf, who, type PkiProblem, type ChainPosition } from './problems.ts'
 import { checkPolicies } from './policy-check.ts'
 import type { PolicyInput } from './policy-tree.ts'
 import { checkRevocation } from './revocation.ts'
@@ -12,8 +12,6 @@ import { signatureAlgorithm } from './signature-algorithms.ts'
 
 export type PathCheckInput = { at: number; crls: Crl[]; purposes: string[]; policy?: PolicyInput }
 export type Findings = { problems: PkiProblem[]; warnings: PkiProblem[] }
-
-export { roleOf }
 
 const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z')
 
@@ -29,8 +27,8 @@ function isSelfSigned(cert: Certificate, issuer: Certificate | undefined): boole
 }
 
 /** Checks of one certificate on its own, whatever its place. */
-function checkOne(cert: Certificate, role: ChainPosition, out: Findings, at: number): void {
-  const w = who(cert, role)
+function checkOne(cert: Certificate, position: ChainPosition, out: Findings, at: number): void {
+  const w = who(cert, position)
   if (at < cert.notBefore.getTime()) out.problems.push(problem('not_yet_valid', `${cap(w)} was not yet valid at the time checked (valid from ${iso(cert.notBefore)}).`))
   if (at > cert.notAfter.getTime()) out.problems.push(problem('expired', `${cap(w)} had expired at the time checked (valid until ${iso(cert.notAfter)}).`))
   for (const e of cert.extensions) {
@@ -48,7 +46,7 @@ function checkOne(cert: Certificate, role: ChainPosition, out: Findings, at: num
   if (d.nameConstraints && !isCa) {
     out.problems.push(problem('nonconforming_certificate', `${cap(w)} carries name constraints, which only CA certificates may.`))
   }
-  if (role !== 'anchor') {
+  if (position !== 'anchor') {
     // RFC 5280 4.2.1.10: name constraints MUST be critical; 4.2.1.9: no pathLenConstraint without cA.
     if (d.nameConstraints && cert.extensions.some((e) => e.oid === EXT.nameConstraints && !e.critical)) {
       out.problems.push(problem('nonconforming_certificate', `${cap(w)} does not mark its name constraints critical, as RFC 5280 requires.`))
@@ -74,7 +72,7 @@ function checkOne(cert: Certificate, role: ChainPosition, out: Findings, at: num
       || (g.kind === 'ip' && g.value.length !== 4 && g.value.length !== 16)
     if (bad) out.problems.push(problem('invalid_name', `${cap(w)} has an alternative name that is not well formed${g.kind !== 'ip' ? ` ("${g.value}")` : ''}.`))
   }
-  if (role !== 'anchor') {
+  if (position !== 'anchor') {
     const alg = signatureAlgorithm(signatureSpecOf(cert))
     if (alg?.weak === 'refused') out.problems.push(problem('weak_signature_algorithm', `${cap(w)} is signed with ${cert.signatureAlgorithm}, which can be forged; it is refused.`))
     if (alg?.weak === 'warning') out.warnings.push(problem('weak_signature_algorithm', `${cap(w)} is signed with ${cert.signatureAlgorithm} (SHA-1). Accepted, because the first-generation Government CA used it, but SHA-1 is no longer considered safe.`))
@@ -113,10 +111,10 @@ export function checkPath(path: Certificate[], input: PathCheckInput): Findings 
   const out: Findings = { problems: [], warnings: [] }
   const n = path.length
   path.forEach((cert, i) => {
-    checkOne(cert, roleOf(i, n), out, input.at)
+    checkOne(cert, positionOf(i, n), out, input.at)
     if (i > 0) checkIssuer(path, i, out)
     if (i < n - 1 && !cert.authorityKeyId && !isSelfSigned(cert, path[i + 1])) {
-      out.problems.push(problem('nonconforming_certificate', `${cap(who(cert, roleOf(i, n)))} has no authority key identifier, which RFC 5280 requires.`))
+      out.problems.push(problem('nonconforming_certificate', `${cap(who(cert, positionOf(i, n)))} has no authority key identifier, which RFC 5280 requires.`))
     }
   })
   for (let i = n - 1; i >= 1; i--) {
@@ -126,7 +124,7 @@ export function checkPath(path: Certificate[], input: PathCheckInput): Findings 
       if (j > 0 && path[j].isSelfIssued) continue
       const why = nameConstraintViolation(nc, path[j])
       if (why) {
-        out.problems.push(problem('name_constraints', `${cap(who(path[j], roleOf(j, n)))} is not allowed by the name constraints of "${label(path[i])}": ${why}.`))
+        out.problems.push(problem('name_constraints', `${cap(who(path[j], positionOf(j, n)))} is not allowed by the name constraints of "${label(path[i])}": ${why}.`))
       }
     }
   }

@@ -1,6 +1,6 @@
 import { detailsOf, type Certificate } from './certificate.ts'
 import { processPolicies, type PolicyInput } from './policy-tree.ts'
-import { cap, problem, roleOf, who, type PkiProblem } from './problems.ts'
+import { cap, problem, positionOf, who, type PkiProblem } from './problems.ts'
 
 /** RFC 5280 6.1 policy processing of a path given leaf first, trust anchor last (the anchor takes no part). */
 export function checkPolicies(path: Certificate[], input: PolicyInput, out: { problems: PkiProblem[] }): void {
@@ -8,7 +8,7 @@ export function checkPolicies(path: Certificate[], input: PolicyInput, out: { pr
   const r = processPolicies(chain.map((c) => ({ policy: detailsOf(c).policy, selfIssued: c.isSelfIssued })), input)
   if (r.ok) return
   const index = path.length - 1 - r.at
-  const w = who(path[index], roleOf(index, path.length))
+  const w = who(path[index], positionOf(index, path.length))
   switch (r.reason) {
     case 'mapping_any_policy':
       out.problems.push(problem('policy', `${cap(w)} maps anyPolicy in its policy mappings, which RFC 5280 forbids.`))

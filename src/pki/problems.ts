@@ -16,12 +16,12 @@ export function label(cert: Certificate): string {
 
 export type ChainPosition = 'leaf' | 'intermediate' | 'anchor' | 'issuer'
 
-export function roleOf(index: number, length: number): ChainPosition {
+export function positionOf(index: number, length: number): ChainPosition {
   return index === 0 ? 'leaf' : index === length - 1 ? 'anchor' : 'intermediate'
 }
 
-export function who(cert: Certificate, role: ChainPosition): string {
-  switch (role) {
+export function who(cert: Certificate, position: ChainPosition): string {
+  switch (position) {
     case 'leaf': return `the certificate "${label(cert)}"`
     case 'intermediate': return `the intermediate CA "${label(cert)}"`
     case 'anchor': return `the trust anchor "${label(cert)}"`

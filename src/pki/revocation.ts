@@ -1,6 +1,6 @@
 import { detailsOf, type Certificate } from './certificate.ts'
 import { crlDetailsOf, crlSignatureSpec, type Crl } from './crl.ts'
-import { cap, label, problem, roleOf, who, type PkiProblem } from './problems.ts'
+import { cap, label, problem, positionOf, who, type PkiProblem } from './problems.ts'
 import { checkSignature } from './signature.ts'
 
 type Out = { problems: PkiProblem[]; warnings: PkiProblem[] }
@@ -45,7 +45,7 @@ export function checkRevocation(path: Certificate[], crls: Crl[], at: number, ou
     const issuer = path[i + 1]
     const issuerKey = detailsOf(cert).issuerName.key
     const mine = crls.filter((c) => crlDetailsOf(c).issuerName.key === issuerKey)
-    const w = who(cert, roleOf(i, path.length))
+    const w = who(cert, positionOf(i, path.length))
     if (mine.length === 0) {
       if (i === 0) out.problems.push(problem('crl_unusable', `No revocation list of "${label(issuer)}" was given, so the revocation status of ${w} is unknown.`))
       continue

@@ -1,7 +1,7 @@
 import { detailsOf, type Certificate } from './certificate.ts'
 import type { Crl } from './crl.ts'
-import { checkPath, roleOf, type Findings } from './path-checks.ts'
-import { cap, dedupe, label, problem, who, type PkiProblem } from './problems.ts'
+import { checkPath, type Findings } from './path-checks.ts'
+import { cap, dedupe, label, positionOf, problem, who, type PkiProblem } from './problems.ts'
 import { checkSigningProfile } from './profile.ts'
 import { checkLink } from './signature.ts'
 import { floorToSecond } from './time.ts'
@@ -100,11 +100,11 @@ function extend(s: Search, path: Certificate[]): Found | null {
   const cur = path[path.length - 1]
   if (++s.expansions > MAX_EXPANSIONS || (s.budget && --s.budget.expansions < 0)) { s.exhausted = true; return null }
   const candidates = candidatesFor(s, cur)
-  const role = roleOf(path.length - 1, path.length + 1)
+  const position = positionOf(path.length - 1, path.length + 1)
   if (candidates.length === 0) {
     const issuer = cur.issuerDn || '(empty name)'
     record(s, path, {
-      problems: [problem('untrusted_issuer', `No trust anchor could be reached: ${who(cur, role)} was issued by "${issuer}", which is neither a trust anchor nor a known intermediate CA.`)],
+      problems: [problem('untrusted_issuer', `No trust anchor could be reached: ${who(cur, position)} was issued by "${issuer}", which is neither a trust anchor nor a known intermediate CA.`)],
       warnings: [],
     }, 0)
   }
@@ -119,10 +119,10 @@ function extend(s: Search, path: Certificate[]): Found | null {
     const sig = checkLink(cur, cand.cert, () => ++s.signatures <= MAX_SIGNATURE_CHECKS && (!s.budget || --s.budget.signatures >= 0))
     if (sig === 'budget') { s.exhausted = true; return null }
     if (sig !== 'ok') {
-      const issuerRole = cand.anchor ? 'anchor' : 'issuer'
+      const issuerPosition = cand.anchor ? 'anchor' : 'issuer'
       const findings = sig === 'unsupported'
-        ? { problems: [problem('unsupported_algorithm', `${cap(who(cur, role))} is signed with ${cur.signatureAlgorithm}, which this verifier cannot check.`)], warnings: [] }
-        : { problems: [problem('bad_signature', `The signature on ${who(cur, role)} does not verify with the key of ${who(cand.cert, issuerRole)}: it was not issued by that CA, or it was altered.`)], warnings: [] }
+        ? { problems: [problem('unsupported_algorithm', `${cap(who(cur, position))} is signed with ${cur.signatureAlgorithm}, which this verifier cannot check.`)], warnings: [] }
+        : { problems: [problem('bad_signature', `The signature on ${who(cur, position)} does not verify with the key of ${who(cand.cert, issuerPosition)}: it was not issued by that CA, or it was altered.`)], warnings: [] }
       record(s, next, findings, cand.anchor ? 2 : 1)
       continue
     }
