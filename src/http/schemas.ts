@@ -48,6 +48,15 @@ export const Cursor = Type.Optional(Type.String({ maxLength: 200, description: '
 export const Limit = (max = 500, dflt = 50) =>
   Type.Optional(Type.Integer({ minimum: 1, maximum: max, default: dflt, description: `Page size (1–${max}, default ${dflt})` }))
 
+/** The rule of lib/exact-integer.ts, as the OpenAPI document states it. */
+const EXACT_INTEGER_RULE = 'A JSON number up to 9007199254740991 (2^53 − 1, Number.MAX_SAFE_INTEGER: larger integers lose digits in parsers that read numbers as doubles), a string of its decimal digits beyond (e.g. "184467440737095516150")'
+
+/** A count or amount that may outgrow a double: a number while it is a safe integer, a decimal string beyond. */
+export const ExactIntegerSchema = (description?: string) => Type.Union([
+  Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+  Type.String({ pattern: '^[0-9]+$' }),
+], { description: description ? `${description}. ${EXACT_INTEGER_RULE}` : EXACT_INTEGER_RULE })
+
 /** A string enum, typed as its members and written as `enum` in the OpenAPI document. */
 export function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options })

@@ -1,5 +1,5 @@
 import { formatDayVn, formatMonthVn } from '../lib/dates.ts'
-import { csvField, escapeHtml, formatInteger, formatPercent, formatTy, type Cell } from './format.ts'
+import { bigintOf, csvField, escapeHtml, formatInteger, formatPercent, formatTy, type Cell, type Printable } from './format.ts'
 import type { MinistryReport } from './service.ts'
 
 export const CSV_COLUMNS = [
@@ -49,10 +49,11 @@ export function structureNote(report: MinistryReport): string {
 }
 
 /** "hơn 1,5 tỷ đồng" when the amount is above its one-decimal floor, else "1,5 tỷ đồng". */
-export function headlineSavings(vnd: number): string {
+export function headlineSavings(vnd: Printable): string {
   const floor = formatTy(vnd, { decimals: 1, mode: 'floor' })
-  const floorValue = Math.floor(vnd / 100_000_000) * 100_000_000
-  return vnd > floorValue ? `hơn ${floor} đồng` : `${floor} đồng`
+  const step = 100_000_000n
+  const v = bigintOf(vnd)
+  return ((v % step) + step) % step > 0n ? `hơn ${floor} đồng` : `${floor} đồng`
 }
 
 const STYLE = `

@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import type { App, RouteDeps } from '../http/types.ts'
-import { StringEnum, UnitCode, errors, notModified } from '../http/schemas.ts'
+import { ExactIntegerSchema, StringEnum, UnitCode, errors, notModified } from '../http/schemas.ts'
 import { ModelOverrides } from '../savings/routes.ts'
 import { ministryReport } from './service.ts'
 import { todayVn } from '../lib/dates.ts'
@@ -28,16 +28,16 @@ const MinistryReportSchema = Type.Object({
   months: Type.Array(Type.Object({
     month: Type.String(),
     structure: StringEnum(['districts', 'provinces'] as const),
-    documentsSigned: Type.Integer(),
-    documentsVerified: Type.Integer(),
+    documentsSigned: ExactIntegerSchema(),
+    documentsVerified: ExactIntegerSchema(),
   }), { description: 'Each month of the year so far, with the structure its activity was counted under (the units in force at the month\'s end)' }),
   uncovered: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), type: Type.String(), parentCode: Type.Union([Type.String(), Type.Null()]) })),
-  documentsSigned: Type.Integer({ description: 'Documents signed in the year\'s months, as declared' }),
-  documentsVerified: Type.Integer({ description: 'Documents of the year whose signatures Kyso verified (POST /v1/documents)' }),
+  documentsSigned: ExactIntegerSchema('Documents signed in the year\'s months, as declared'),
+  documentsVerified: ExactIntegerSchema('Documents of the year whose signatures Kyso verified (POST /v1/documents)'),
   communesWithVerifiedDocuments: Type.Integer({ description: 'Communes that sent at least one verified document in the year' }),
   basis: StringEnum(['declared', 'verified'] as const, { description: 'The figure the estimate uses (query basis; default declared)' }),
   costPerDocumentVnd: Type.Integer(),
-  estimatedSavingsVnd: Type.Integer(),
+  estimatedSavingsVnd: ExactIntegerSchema('documentsSigned (or documentsVerified, by basis) × costPerDocumentVnd'),
   assumptions: Type.Ref('SavingsAssumptions'),
   demonstration: Type.Boolean({ description: 'True when this database holds the demonstration data of `npm run demo`' }),
 }, { $id: 'MinistryReport' })
@@ -45,7 +45,7 @@ const MinistryReportSchema = Type.Object({
 const ReportGroupSchema = Type.Object({
   code: Type.String({ description: 'GSO code, or the commune type (xa, phuong, thi_tran, dac_khu) when groupBy is type' }),
   name: Type.String(), total: Type.Integer(), covered: Type.Integer(), percent: Type.Number(),
-  documentsSigned: Type.Integer(), documentsVerified: Type.Integer(), estimatedSavingsVnd: Type.Integer(),
+  documentsSigned: ExactIntegerSchema(), documentsVerified: ExactIntegerSchema(), estimatedSavingsVnd: ExactIntegerSchema(),
 }, { $id: 'ReportGroup' })
 
 export const reportSchemas = [ReportGroupSchema, MinistryReportSchema]
@@ -56,7 +56,7 @@ export default async function reportRoutes(app: App, { db }: RouteDeps) {
     schema: {
       tags: ['reports'],
       summary: 'The report to the Ministry for a year',
-      description: `Organisation-certificate coverage of the commune-level units under \`parent\` (the whole country when absent) at the end of the year's last day (for the current year: the end of today), the first month-end of the year at 100%, the units without a certificate, documents signed in the year (up to the current month) and the savings estimate with its assumptions, per province (whole country), per district (where the structure at the year's end has districts) or per commune type (where it has none); each month counts under the structure of its own end. A year that has not begun is 400. \`format\`: \`json\` (default); \`csv\`: one UTF-8 table with a byte-order mark, columns ${CSV_COLUMNS.join(',')}, \`row\` = total | province | district | type | uncovered, sent as an attachment; \`html\`: a printable page in Vietnamese with no external assets. The savings parameters may be overridden as in \`GET /v1/savings\`.`,
+      description: `Organisation-certificate coverage of the commune-level units under \`parent\` (the whole country when absent) at the end of the year's last day (for the current year: the end of today), the first month-end of the year at 100%, the units without a certificate, documents signed in the year (up to the current month) and the savings estimate with its assumptions, per province (whole country), per district (where the structure at the year's end has districts) or per commune type (where it has none); each month counts under the structure of its own end. A year that has not begun is 400. \`format\`: \`json\` (default); \`csv\`: one UTF-8 table with a byte-order mark, columns ${CSV_COLUMNS.join(',')}, \`row\` = total | province | district | type | uncovered, sent as an attachment; \`html\`: a printable page in Vietnamese with no external assets. The savings parameters may be overridden as in \`GET /v1/savings\`. Counts and amounts are exact, as there: in JSON a number up to 9007199254740991 (2^53 − 1) and a string of decimal digits beyond; in CSV and HTML all their digits.`,
       querystring: Type.Object({
         year: Type.Integer({ minimum: 2000, maximum: 2100 }),
         parent: Type.Optional(UnitCode('A province or district; absent: the whole country')),

@@ -9,6 +9,7 @@ import { savingsFor, type DocumentsRow, type SavingsResult } from '../savings/se
 import type { SavingsParameters } from '../savings/model.ts'
 import { thisMonthVn, todayVn } from '../lib/dates.ts'
 import type { Basis } from '../documents/verified-activity.ts'
+import type { ExactInteger } from '../lib/exact-integer.ts'
 
 export type GroupRow = {
   code: string
@@ -16,9 +17,9 @@ export type GroupRow = {
   total: number
   covered: number
   percent: number
-  documentsSigned: number
-  documentsVerified: number
-  estimatedSavingsVnd: number
+  documentsSigned: ExactInteger
+  documentsVerified: ExactInteger
+  estimatedSavingsVnd: ExactInteger
 }
 
 /** What the report's rows are: provinces nationally, districts where the structure of asOf has them, else commune types. */
@@ -37,12 +38,12 @@ export type MinistryReport = {
   /** The district rows (empty where asOf has no districts): kept for readers of the earlier report. */
   districts: GroupRow[]
   uncovered: CoverageResult['uncovered']
-  documentsSigned: number
-  documentsVerified: number
+  documentsSigned: ExactInteger
+  documentsVerified: ExactInteger
   communesWithVerifiedDocuments: number
   basis: Basis
   costPerDocumentVnd: number
-  estimatedSavingsVnd: number
+  estimatedSavingsVnd: ExactInteger
   months: SavingsResult['byMonth']
   assumptions: SavingsResult['assumptions']
   demonstration: boolean

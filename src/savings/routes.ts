@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import type { App, RouteDeps } from '../http/types.ts'
-import { MonthString, StringEnum, UnitCode, errors, notModified } from '../http/schemas.ts'
+import { ExactIntegerSchema, MonthString, StringEnum, UnitCode, errors, notModified } from '../http/schemas.ts'
 import { areaForRange } from '../coverage/area.ts'
 import { thisMonthVn } from '../lib/dates.ts'
 import { COMPONENTS, DEFAULT_COST_PER_DOCUMENT_VND, FORMULA } from './model.ts'
@@ -38,27 +38,28 @@ const AssumptionsSchema = Type.Object({
 const SavingsSchema = Type.Object({
   from: Type.String(), to: Type.String(),
   parent: Type.Ref('CoverageParent'),
-  documentsSigned: Type.Integer({ description: 'Documents declared signed (PUT /v1/activity)' }),
-  documentsVerified: Type.Integer({ description: 'Documents whose signatures were verified (POST /v1/documents)' }),
+  documentsSigned: ExactIntegerSchema('Documents declared signed (PUT /v1/activity)'),
+  documentsVerified: ExactIntegerSchema('Documents whose signatures were verified (POST /v1/documents)'),
   communesWithVerifiedDocuments: Type.Integer({ description: 'Communes with at least one verified document in the range' }),
   basis: StringEnum(BASES, { description: 'The figure the estimate uses' }),
   costPerDocumentVnd: Type.Integer(),
-  estimatedSavingsVnd: Type.Integer(),
+  estimatedSavingsVnd: ExactIntegerSchema('documentsSigned (or documentsVerified, by basis) × costPerDocumentVnd'),
   byProvince: Type.Array(Type.Ref('DocumentsRow'), { description: 'Provinces with recorded activity, each month under the province of its month end, by code' }),
   byDistrict: Type.Array(Type.Ref('DocumentsRow'), { description: 'Districts with recorded activity in months that had districts (before 2025-07-01), by code' }),
   byType: Type.Array(Type.Ref('DocumentsRow'), { description: 'Per commune-level type (code and name are the type: xa, phuong, thi_tran, dac_khu), over the whole range' }),
   byMonth: Type.Array(Type.Object({
     month: Type.String(),
     structure: StringEnum(['districts', 'provinces'] as const, { description: 'districts: the month end had districts (three levels); provinces: communes directly under provinces (from 2025-07-01)' }),
-    documentsSigned: Type.Integer(),
-    documentsVerified: Type.Integer(),
+    documentsSigned: ExactIntegerSchema(),
+    documentsVerified: ExactIntegerSchema(),
   }), { description: 'Every month of the range, with the structure its activity was counted under' }),
   assumptions: Type.Ref('SavingsAssumptions'),
   demonstration: Type.Boolean({ description: 'True when this database holds the demonstration data of `npm run demo` (its figures are illustrative); the same flag as the ministry report\'s' }),
 }, { $id: 'Savings' })
 
 const DocumentsRowSchema = Type.Object({
-  code: Type.String(), name: Type.String(), documentsSigned: Type.Integer(), documentsVerified: Type.Integer(), estimatedSavingsVnd: Type.Integer(),
+  code: Type.String(), name: Type.String(),
+  documentsSigned: ExactIntegerSchema(), documentsVerified: ExactIntegerSchema(), estimatedSavingsVnd: ExactIntegerSchema(),
 }, { $id: 'DocumentsRow' })
 
 export const savingsSchemas = [AssumptionsSchema, DocumentsRowSchema, SavingsSchema]
@@ -69,7 +70,7 @@ export default async function savingsRoutes(app: App, { db }: RouteDeps) {
     schema: {
       tags: ['activity'],
       summary: 'Estimated savings from documents signed electronically',
-      description: `Documents signed by the commune-level units under \`parent\` (whole country when absent; or, with \`successorsOf\`, the units descending from a former unit) from \`from\` to \`to\` (months, both included; at most 240), and the savings estimated by the model: ${FORMULA}. Defaults: paperVnd ${COMPONENTS[0].defaultVnd}, postageVnd ${COMPONENTS[1].defaultVnd}, staffTimeVnd ${COMPONENTS[2].defaultVnd} đồng per document (all three are assumptions; see docs/savings-model.md). Every parameter in force is echoed in \`assumptions.parameters\` with its source; overridden ones carry \`overridden: true\`. \`to\` defaults to the current month, \`from\` to January of \`to\`'s year. Each month's activity counts under the parent as it stood at that month's end; \`parent\` itself is taken as it stands at the end of the range (or at its start, if it ended within the range).`,
+      description: `Documents signed by the commune-level units under \`parent\` (whole country when absent; or, with \`successorsOf\`, the units descending from a former unit) from \`from\` to \`to\` (months, both included; at most 240), and the savings estimated by the model: ${FORMULA}. Defaults: paperVnd ${COMPONENTS[0].defaultVnd}, postageVnd ${COMPONENTS[1].defaultVnd}, staffTimeVnd ${COMPONENTS[2].defaultVnd} đồng per document (all three are assumptions; see docs/savings-model.md). Every parameter in force is echoed in \`assumptions.parameters\` with its source; overridden ones carry \`overridden: true\`. \`to\` defaults to the current month, \`from\` to January of \`to\`'s year. Each month's activity counts under the parent as it stood at that month's end; \`parent\` itself is taken as it stands at the end of the range (or at its start, if it ended within the range). Counts and amounts (\`documentsSigned\`, \`documentsVerified\`, \`estimatedSavingsVnd\`: totals, rows and months) are computed exactly in integers and written as a JSON number up to 9007199254740991 (2^53 − 1), as a string of decimal digits beyond.`,
       querystring: Type.Object({
         from: Type.Optional(MonthString('First month')),
         to: Type.Optional(MonthString('Last month')),

@@ -7,39 +7,45 @@ import { monthStart } from '../lib/dates.ts'
 import { inForceOnSql } from '../units/rules.ts'
 import type { Basis } from '../documents/verified-activity.ts'
 import { modelInForce, type ModelInForce, type SavingsParameters } from './model.ts'
+import { exactBigInt, sumExact, toExact, type ExactInteger } from '../lib/exact-integer.ts'
 
 export type Structure = 'districts' | 'provinces'
-export type DocumentsRow = { code: string; name: string; documentsSigned: number; documentsVerified: number; estimatedSavingsVnd: number }
+export type DocumentsRow = { code: string; name: string; documentsSigned: ExactInteger; documentsVerified: ExactInteger; estimatedSavingsVnd: ExactInteger }
+export type MonthRow = { month: string; structure: Structure; documentsSigned: ExactInteger; documentsVerified: ExactInteger }
 
 export type SavingsResult = {
   from: string
   to: string
   parent: { code: string | null; name: string }
   /** Documents declared signed (PUT /v1/activity). */
-  documentsSigned: number
+  documentsSigned: ExactInteger
   /** Documents whose signatures Kyso verified (POST /v1/documents), beside the declared ones. */
-  documentsVerified: number
+  documentsVerified: ExactInteger
   /** Communes that sent at least one verified document in the range. */
   communesWithVerifiedDocuments: number
   /** The figure the estimate uses. */
   basis: Basis
   costPerDocumentVnd: number
-  estimatedSavingsVnd: number
+  estimatedSavingsVnd: ExactInteger
   byProvince: DocumentsRow[]
   byDistrict: DocumentsRow[]
   byType: DocumentsRow[]
-  byMonth: { month: string; structure: Structure; documentsSigned: number; documentsVerified: number }[]
+  byMonth: MonthRow[]
   assumptions: ModelInForce['assumptions']
 }
 
-/** Declared and verified documents per ancestor code of the activity CTE below, named after the code's latest version. */
+/**
+ * Declared and verified documents per ancestor code of the activity CTE below, named after the code's latest version.
+ * Sums are written as text: a JSON number would pass through a double on the way out.
+ */
 function documentsBy(column: 'province_code' | 'district_code') {
-  return sql`(select coalesce(json_agg(json_build_object('code', g.code, 'name', coalesce(d.name, g.code), 'declared', g.declared, 'verified', g.verified) order by g.code), '[]'::json)
+  return sql`(select coalesce(json_agg(json_build_object('code', g.code, 'name', coalesce(d.name, g.code), 'declared', g.declared::text, 'verified', g.verified::text) order by g.code), '[]'::json)
     from (select ${sql.raw(column)} as code, sum(declared) as declared, sum(verified) as verified from activity where ${sql.raw(column)} is not null group by 1) g
     left join lateral (select d.name from admin_units d where d.code = g.code order by d.valid_to desc nulls first limit 1) d on true)`
 }
 
-type Counted = { code: string; name: string; declared: string | number; verified: string | number }
+/** Sums as the statement writes them: decimal text. */
+type Counted = { code: string; name: string; declared: string; verified: string }
 
 /**
  * Documents signed from `from` to `to` (months, both included) by the commune-level units of the area, declared
@@ -74,33 +80,35 @@ export async function savingsFor(db: DbOrTx, options: { from: string; to: string
     select
       ${documentsBy('province_code')} as provinces,
       ${documentsBy('district_code')} as districts,
-      (select coalesce(json_agg(json_build_object('code', type, 'name', type, 'declared', declared, 'verified', verified) order by type), '[]'::json)
+      (select coalesce(json_agg(json_build_object('code', type, 'name', type, 'declared', declared::text, 'verified', verified::text) order by type), '[]'::json)
          from (select type, sum(declared) as declared, sum(verified) as verified from activity group by 1) t) as types,
       (select json_agg(json_build_object('month', to_char(mo.month, 'YYYY-MM'),
            'structure', case when exists (select 1 from admin_units d where d.level = 'district' and ${inForceOnSql('d', sql`mo.day`)}) then 'districts' else 'provinces' end,
-           'declared', coalesce(b.declared, 0), 'verified', coalesce(b.verified, 0)) order by mo.month)
+           'declared', coalesce(b.declared, 0)::text, 'verified', coalesce(b.verified, 0)::text) order by mo.month)
          from months mo left join (select month, sum(declared) as declared, sum(verified) as verified from activity group by month) b on b.month = mo.month) as months,
       (select count(distinct unit_id)::int from verified) as communes`)
-  const cost = model.costPerDocumentVnd
-  const counted = (declared: number, verified: number) => (basis === 'verified' ? verified : declared) * cost
+  const cost = BigInt(model.costPerDocumentVnd)
+  const counted = (declared: bigint, verified: bigint) => toExact((basis === 'verified' ? verified : declared) * cost)
   const rows = (list: Counted[]): DocumentsRow[] => list.map((r) => {
-    const documentsSigned = Number(r.declared)
-    const documentsVerified = Number(r.verified)
-    return { code: r.code, name: r.name, documentsSigned, documentsVerified, estimatedSavingsVnd: counted(documentsSigned, documentsVerified) }
+    const declared = exactBigInt(r.declared)
+    const verified = exactBigInt(r.verified)
+    return { code: r.code, name: r.name, documentsSigned: toExact(declared), documentsVerified: toExact(verified), estimatedSavingsVnd: counted(declared, verified) }
   })
-  const byMonth = jsonValue<{ month: string; structure: Structure; declared: string | number; verified: string | number }[]>(row.months ?? '[]')
-    .map((m) => ({ month: m.month, structure: m.structure, documentsSigned: Number(m.declared), documentsVerified: Number(m.verified) }))
-  const documentsSigned = byMonth.reduce((sum, m) => sum + m.documentsSigned, 0)
-  const documentsVerified = byMonth.reduce((sum, m) => sum + m.documentsVerified, 0)
+  const months = jsonValue<{ month: string; structure: Structure; declared: string; verified: string }[]>(row.months ?? '[]')
+  const documentsSigned = sumExact(months.map((m) => m.declared))
+  const documentsVerified = sumExact(months.map((m) => m.verified))
+  const byMonth: MonthRow[] = months.map((m) => ({
+    month: m.month, structure: m.structure, documentsSigned: toExact(exactBigInt(m.declared)), documentsVerified: toExact(exactBigInt(m.verified)),
+  }))
   return {
     from,
     to,
     parent: { code: area.code, name: area.name },
-    documentsSigned,
-    documentsVerified,
+    documentsSigned: toExact(documentsSigned),
+    documentsVerified: toExact(documentsVerified),
     communesWithVerifiedDocuments: Number(row.communes),
     basis,
-    costPerDocumentVnd: cost,
+    costPerDocumentVnd: model.costPerDocumentVnd,
     estimatedSavingsVnd: counted(documentsSigned, documentsVerified),
     byProvince: rows(jsonValue(row.provinces)),
     byDistrict: rows(jsonValue(row.districts)),

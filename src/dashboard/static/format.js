@@ -8,7 +8,11 @@ const VN_OFFSET_MS = 7 * 3_600_000
 
 const locale = () => LOCALES[state.lang]
 export { locale }
-export const fmtInt = (n) => new Intl.NumberFormat(locale(), { maximumFractionDigits: 0 }).format(n)
+/**
+ * A count or an amount. The API writes those beyond 2^53 − 1 as strings of decimal digits: they are formatted
+ * as BigInt, which Intl groups digit for digit (a Number would round them).
+ */
+export const fmtInt = (n) => new Intl.NumberFormat(locale(), { maximumFractionDigits: 0 }).format(typeof n === 'string' ? BigInt(n) : n)
 export const fmtPct = (p) => `${new Intl.NumberFormat(locale(), { maximumFractionDigits: 2 }).format(p)}%`
 export const fmtDay = (day) => { const [y, m, d] = day.split('-'); return `${d}/${m}/${y}` }
 export const fmtMonth = (month) => { const [y, m] = month.split('-'); return `${m}/${y}` }
@@ -17,7 +21,13 @@ const dayOf = (iso) => new Date(Date.parse(iso) + VN_OFFSET_MS).toISOString().sl
 export const fmtTimestampDay = (iso) => fmtDay(dayOf(iso))
 /** A timestamp in Vietnam time, to the second: '15/11/2026 09:30:00'. */
 export const fmtTimestamp = (iso) => { const s = new Date(Date.parse(iso) + VN_OFFSET_MS).toISOString(); return `${fmtDay(s.slice(0, 10))} ${s.slice(11, 19)}` }
-export const fmtBillion = (vnd) => new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(vnd / 1e9)
+/** Đồng (a whole number, or its digits as a string) in billions, to two decimals rounded half up, worked out in BigInt. */
+export function fmtBillion(vnd) {
+  const v = BigInt(vnd)
+  const hundredths = ((v < 0n ? -v : v) + 5_000_000n) / 10_000_000n
+  const decimal = new Intl.NumberFormat(locale()).formatToParts(0.5).find((p) => p.type === 'decimal').value
+  return `${v < 0n ? '-' : ''}${fmtInt(hundredths / 100n)}${decimal}${String(hundredths % 100n).padStart(2, '0')}`
+}
 
 export function todayVn() {
   return new Date(Date.now() + VN_OFFSET_MS).toISOString().slice(0, 10)
