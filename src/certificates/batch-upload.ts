@@ -6,7 +6,8 @@
 import { DomainError, Malformed, TooLarge } from '../lib/errors.ts'
 import type { Certificate } from '../pki/index.ts'
 import { holdsPrivateKey, privateKeyRefusal } from '../upload/private-key.ts'
-import { pemBatchBlocks, readUploadItem, type Upload } from '../upload/read.ts'
+import { pemBatchBlocks, type Upload } from '../upload/read.ts'
+import { readOffThread } from './upload-pool.ts'
 import { LIMITS } from './limits.ts'
 import type { Device } from './record.ts'
 import type { BatchItem, ItemOptions } from './register.ts'
@@ -19,11 +20,12 @@ function tooMany(what: string): TooLarge {
 }
 
 /** A JSON batch: each entry's options over the request's defaults. */
-export function jsonBatchItems(json: JsonBatch, defaults: ItemOptions): { items: BatchItem[]; chain: Certificate[] } {
+export async function jsonBatchItems(json: JsonBatch, defaults: ItemOptions): Promise<{ items: BatchItem[]; chain: Certificate[] }> {
   if (json.items.length > LIMITS.batchItems) throw tooMany(`${json.items.length} items`)
+  const read = await readOffThread(json.items.map((item) => item.certificate))
   const items = json.items.map((item, index) => ({
     index,
-    certs: readUploadItem(item.certificate),
+    certs: read[index],
     unitCode: item.unitCode ?? defaults.unitCode,
     kind: item.kind ?? defaults.kind,
     device: item.device ?? defaults.device,
@@ -34,7 +36,7 @@ export function jsonBatchItems(json: JsonBatch, defaults: ItemOptions): { items:
 }
 
 /** A raw batch (PEM or PKCS#7): each non-CA certificate an item, the CA certificates shared chain. */
-export function rawBatchItems(body: Upload, options: ItemOptions): { items: BatchItem[]; chain: Certificate[] } {
+export async function rawBatchItems(body: Upload, options: ItemOptions): Promise<{ items: BatchItem[]; chain: Certificate[] }> {
   if (body === undefined || body.length === 0) throw new Malformed('The body is empty; send certificates.')
   let pieces: (Certificate[] | DomainError)[]
   if (typeof body === 'string') {
@@ -44,9 +46,9 @@ export function rawBatchItems(body: Upload, options: ItemOptions): { items: Batc
     if (begins > LIMITS.uploadCertificates) throw tooMany(`${begins} PEM blocks`)
     const blocks = pemBatchBlocks(body)
     if (!blocks.length) throw new Malformed('The body holds no PEM block; send PEM certificates (-----BEGIN CERTIFICATE-----).')
-    pieces = blocks.map((b) => readUploadItem(b))
+    pieces = await readOffThread(blocks)
   } else {
-    const all = readUploadItem(body)
+    const [all] = await readOffThread([body])
     if (all instanceof DomainError) throw all
     pieces = [all]
   }

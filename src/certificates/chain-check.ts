@@ -1,6 +1,6 @@
 /**
  * Chain building and checking for the items of one upload, at each leaf's notBefore, with one signature
- * and path budget for the whole request. Pure: it runs in a worker thread (chain-worker.ts), so it
+ * and path budget for the whole request. Pure: it runs in a worker thread (upload-worker.ts), so it
  * takes and gives plain data that crosses threads (DER in, problems and the path's links out).
  */
 import { parseCertificate, verifyCertificate, type PkiProblem } from '../pki/index.ts'

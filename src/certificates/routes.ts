@@ -11,7 +11,7 @@ import { holdsPrivateKey, privateKeyRefusal } from '../upload/private-key.ts'
 import type { Upload } from '../upload/read.ts'
 import { jsonBatchItems, rawBatchItems, type JsonBatch } from './batch-upload.ts'
 import { LIMITS } from './limits.ts'
-import { closeChainPool } from './chain-pool.ts'
+import { closeUploadPool } from './upload-pool.ts'
 import { getCertificate, getCertificateDer, listCertificates } from './query.ts'
 import { KINDS, type Device } from './record.ts'
 import { revokeCertificate } from './revocation.ts'
@@ -38,7 +38,7 @@ async function refusePrivateKeyInJson(request: FastifyRequest): Promise<void> {
 }
 
 export default async function certificateRoutes(app: App, { db, config }: RouteDeps) {
-  app.addHook('onClose', async () => { await closeChainPool() })
+  app.addHook('onClose', async () => { await closeUploadPool() })
   app.post('/v1/certificates', {
     config: { access: 'registrar', accepts: CERTIFICATE_TYPES },
     preValidation: refusePrivateKeyInJson,
@@ -104,7 +104,7 @@ export default async function certificateRoutes(app: App, { db, config }: RouteD
   }, async (request) => {
     const query = request.query
     const defaults = { unitCode: query.unitCode, kind: query.kind, device: query.device ?? null }
-    const { items, chain } = isJson(request) ? jsonBatchItems(request.body as JsonBatch, defaults) : rawBatchItems(request.body as Upload, defaults)
+    const { items, chain } = isJson(request) ? await jsonBatchItems(request.body as JsonBatch, defaults) : await rawBatchItems(request.body as Upload, defaults)
     chargeItems(request, items.length, config.rateLimitWritesPerMinute * LIMITS.itemsPerWriteUnit)
     return { results: await registerBatch(db, actorOf(request), items, chain) }
   })

@@ -8,7 +8,7 @@ import t from 'tap'
 import { testApp } from '../helpers/app.ts'
 import { day, hierarchy, issueCertificate, leaf, tanHaDucLinh, trust } from '../helpers/pki.ts'
 import { LIMITS } from '../../src/certificates/limits.ts'
-import { chainChecksDone } from '../../src/certificates/chain-pool.ts'
+import { uploadTasksDone } from '../../src/certificates/upload-pool.ts'
 
 function tlv(tag: number, content: Buffer): Buffer {
   const n = content.length
@@ -59,14 +59,14 @@ t.test('the signature-check budget is per request, not per leaf', async (t) => {
     basicConstraints: { cA: true, pathLen: 0 }, keyUsage: ['keyCertSign', 'cRLSign'],
   }))
   const leaves = Array.from({ length: 140 }, () => leaf(h, tanHaDucLinh()))
-  const checksBefore = chainChecksDone()
+  const tasksBefore = uploadTasksDone()
   const res = await app.inject({ method: 'POST', url: '/v1/certificates/batch', headers: { ...auth.registrar, 'content-type': 'application/x-pem-file' }, payload: twins.map((c) => c.pem).join('') + leaves.map((l) => l.pem).join('') })
   t.equal(res.statusCode, 200, res.body.slice(0, 200))
   const results = res.json().results as { status: number; problems?: { code: string; reason?: string }[] }[]
   t.ok(results.every((r) => r.status === 422), 'no item has a valid path')
   const spent = results.filter((r) => r.problems?.some((p) => p.code === 'budget_exceeded' || p.reason === 'budget_exceeded')).length
   t.ok(spent > 0, `${spent} items were refused because the request's budget was spent`)
-  t.equal(chainChecksDone(), checksBefore + 1, 'the whole request was checked in one task of the worker pool, off the event loop')
+  t.equal(uploadTasksDone(), tasksBefore + 2, 'the batch was read in one task of the worker pool and its chains checked in another, off the event loop')
 })
 
 t.test('a batch costs its size against the write budget', async (t) => {

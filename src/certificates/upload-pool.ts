@@ -1,0 +1,43 @@
+/**
+ * The heavy work of certificate uploads off the event loop, in a pool of worker threads (one per core,
+ * created on first use): reading a batch's pieces and checking their chains. The heaviest upload allowed
+ * (limits.ts) takes a tenth of a second to read and seconds of signature checks; on the main thread that
+ * would stall every other request, /health included.
+ */
+import { availableParallelism } from 'node:os'
+import type { DomainError } from '../lib/errors.ts'
+import { siblingModule } from '../lib/worker-module.ts'
+import { WorkerPool } from '../lib/worker-pool.ts'
+import type { Certificate } from '../pki/index.ts'
+import { piecesBack, type Piece, type PieceRead } from '../upload/pieces.ts'
+import type { ChainTask, ChainVerdict } from './chain-check.ts'
+
+export type UploadTask = { op: 'read'; pieces: Piece[] } | { op: 'check'; task: ChainTask }
+
+let pool: WorkerPool<UploadTask, unknown> | null = null
+
+/** Rejects with PoolBusy when too many uploads wait already. */
+function run(task: UploadTask): Promise<unknown> {
+  pool ??= new WorkerPool<UploadTask, unknown>(siblingModule(import.meta.url, 'upload-worker'), availableParallelism(), 64)
+  return pool.run(task)
+}
+
+/** Each piece read as one upload: its certificates, or its refusal. */
+export async function readOffThread(pieces: Piece[]): Promise<(Certificate[] | DomainError)[]> {
+  return piecesBack(await run({ op: 'read', pieces }) as PieceRead[])
+}
+
+export async function checkChainsOffThread(task: ChainTask): Promise<ChainVerdict[]> {
+  return await run({ op: 'check', task }) as ChainVerdict[]
+}
+
+/** Tasks the pool has done since it started (0 before first use). */
+export function uploadTasksDone(): number {
+  return pool?.completed ?? 0
+}
+
+export async function closeUploadPool(): Promise<void> {
+  const p = pool
+  pool = null
+  await p?.close()
+}
