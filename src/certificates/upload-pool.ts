@@ -14,11 +14,17 @@ import type { ChainTask, ChainVerdict } from './chain-check.ts'
 
 export type UploadTask = { op: 'read'; pieces: Piece[] } | { op: 'check'; task: ChainTask }
 
+/**
+ * Tasks that may wait for a worker: a thousand single registrations at once are absorbed (they cost little
+ * each); past that the pool answers 503 with Retry-After. The body limit bounds what each task holds.
+ */
+const MAX_WAITING = 1024
+
 let pool: WorkerPool<UploadTask, unknown> | null = null
 
 /** Rejects with PoolBusy when too many uploads wait already. */
 function run(task: UploadTask): Promise<unknown> {
-  pool ??= new WorkerPool<UploadTask, unknown>(siblingModule(import.meta.url, 'upload-worker'), availableParallelism(), 64)
+  pool ??= new WorkerPool<UploadTask, unknown>(siblingModule(import.meta.url, 'upload-worker'), availableParallelism(), MAX_WAITING)
   return pool.run(task)
 }
 
