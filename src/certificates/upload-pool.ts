@@ -1,13 +1,12 @@
 /**
- * The heavy work of certificate uploads off the event loop, in a pool of worker threads (one per core,
+ * The heavy work of certificate uploads off the event loop, in a pool of worker threads (one per core but one,
  * created on first use): reading a batch's pieces and checking their chains. The heaviest upload allowed
  * (limits.ts) takes a tenth of a second to read and seconds of signature checks; on the main thread that
  * would stall every other request, /health included.
  */
-import { availableParallelism } from 'node:os'
 import type { DomainError } from '../lib/errors.ts'
 import { siblingModule } from '../lib/worker-module.ts'
-import { WorkerPool } from '../lib/worker-pool.ts'
+import { DEFAULT_POOL_SIZE, WorkerPool } from '../lib/worker-pool.ts'
 import type { Certificate } from '../pki/index.ts'
 import { piecesBack, type Piece, type PieceRead } from '../upload/pieces.ts'
 import type { ChainTask, ChainVerdict } from './chain-check.ts'
@@ -24,7 +23,7 @@ let pool: WorkerPool<UploadTask, unknown> | null = null
 
 /** Rejects with PoolBusy when too many uploads wait already. */
 function run(task: UploadTask): Promise<unknown> {
-  pool ??= new WorkerPool<UploadTask, unknown>(siblingModule(import.meta.url, 'upload-worker'), availableParallelism(), MAX_WAITING)
+  pool ??= new WorkerPool<UploadTask, unknown>(siblingModule(import.meta.url, 'upload-worker'), DEFAULT_POOL_SIZE, MAX_WAITING)
   return pool.run(task)
 }
 

@@ -1,10 +1,9 @@
-import { availableParallelism } from 'node:os'
 import { PkiInputError } from '../pki/errors.ts'
 import { TooManySignatures } from '../pki/pdf/signatures.ts'
 import type { DocumentReport } from '../pki/signed-document.ts'
 import type { TrustMaterial } from '../pki/trust-material.ts'
 import { siblingModule } from '../lib/worker-module.ts'
-import { WorkerPool, type WorkerError } from '../lib/worker-pool.ts'
+import { DEFAULT_POOL_SIZE, WorkerPool, type WorkerError } from '../lib/worker-pool.ts'
 
 export type VerifyTask = {
   document: { kind: 'pdf' | 'attached'; bytes: Uint8Array } | { kind: 'detached'; document: Uint8Array; signature: Uint8Array }
@@ -20,9 +19,9 @@ function toError(e: WorkerError): Error {
 
 let pool: WorkerPool<VerifyTask, DocumentReport> | null = null
 
-/** Verifies a document on the shared pool (one worker per core, created on first use). */
+/** Verifies a document on the shared pool (one worker per core but one, created on first use). */
 export function verifyOffThread(task: VerifyTask): Promise<DocumentReport> {
-  pool ??= new WorkerPool<VerifyTask, DocumentReport>(siblingModule(import.meta.url, 'verify-worker'), availableParallelism(), 64, toError)
+  pool ??= new WorkerPool<VerifyTask, DocumentReport>(siblingModule(import.meta.url, 'verify-worker'), DEFAULT_POOL_SIZE, 64, toError)
   return pool.run(task)
 }
 

@@ -15,6 +15,9 @@ export type WorkerError = { name: string; code?: string; message: string }
 
 export class PoolBusy extends Error {}
 
+/** Workers for a pool: one per core but one, which the event loop keeps for /health, static files and every other request. */
+export const DEFAULT_POOL_SIZE = Math.max(1, availableParallelism() - 1)
+
 export class WorkerPool<In, Out> {
   private readonly slots: Slot[] = []
   private readonly queue: Task[] = []
@@ -25,7 +28,7 @@ export class WorkerPool<In, Out> {
 
   constructor(
     private readonly file: URL,
-    private readonly size = Math.max(1, availableParallelism()),
+    private readonly size = DEFAULT_POOL_SIZE,
     private readonly maxQueue = 64,
     private readonly toError: (e: WorkerError) => Error = (e) => Object.assign(new Error(e.message), { name: e.name }),
   ) {}
