@@ -12,7 +12,7 @@
  * another checkout's server (to compare before and after a change). Not a test: it asserts nothing.
  */
 import path from 'node:path'
-import { counts, probe, startServer, summary, timed } from './lib/flood.ts'
+import { flood, quietHealth, startServer, timed } from './lib/flood.ts'
 
 const ROOT = path.resolve(process.env.BENCH_ROOT ?? path.join(import.meta.dirname, '..'))
 const SECONDS = Math.min(60, Number(process.env.HEAVY_SECONDS ?? 20))
@@ -23,28 +23,11 @@ async function main(): Promise<void> {
   const server = await startServer(ROOT)
   const { url } = server
   try {
-    const quiet: number[] = []
-    for (let i = 0; i < 20; i++) quiet.push((await timed(`${url}/health`)).ms)
+    const quiet = await quietHealth(url)
     const one = await timed(url + HEAVY)
     console.log(server.label)
-    console.log(`one heavy read alone: ${one.ms.toFixed(0)} ms (${one.status}); /health on a quiet server: ${summary(quiet)}`)
-
-    const until = Date.now() + SECONDS * 1000
-    const statuses = new Map<number, number>()
-    const heavyMs: number[] = []
-    const clients = Array.from({ length: CLIENTS }, async () => {
-      while (Date.now() < until) {
-        const r = await timed(url + HEAVY)
-        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1)
-        if (r.status === 200) heavyMs.push(r.ms)
-        // A refused client waits as Retry-After (1 s) would tell it; one answered asks again at once.
-        if (r.status === 429) await new Promise((res) => setTimeout(res, 1000))
-      }
-    })
-    const [p] = await Promise.all([probe(url, until), ...clients])
-    console.log(`${CLIENTS} clients asking ${HEAVY} for ${SECONDS} s: ${counts(statuses)}; answered ones ${heavyMs.length ? summary(heavyMs) : '-'}`)
-    console.log(`/health during the flood: ${summary(p.health)} (${counts(p.healthStatuses)})`)
-    console.log(`dashboard page (static) during the flood: ${summary(p.page)}`)
+    console.log(`one heavy read alone: ${one.ms.toFixed(0)} ms (${one.status}); /health on a quiet server: ${quiet}`)
+    await flood(url, { clients: CLIENTS, seconds: SECONDS, what: `clients asking ${HEAVY}`, request: () => timed(url + HEAVY) })
   } finally {
     await server.stop()
   }

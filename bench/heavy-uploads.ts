@@ -16,7 +16,7 @@ import crypto from 'node:crypto'
 import path from 'node:path'
 import { day, hierarchy, issueCertificate, leaf, tanHaDucLinh } from '../test/helpers/pki.ts'
 import { LIMITS } from '../src/certificates/limits.ts'
-import { counts, probe, startServer, summary, timed } from './lib/flood.ts'
+import { flood, quietHealth, startServer, timed } from './lib/flood.ts'
 
 const ROOT = path.resolve(process.env.BENCH_ROOT ?? path.join(import.meta.dirname, '..'))
 const SECONDS = Math.min(60, Number(process.env.HEAVY_SECONDS ?? 20))
@@ -51,29 +51,14 @@ async function main(): Promise<void> {
     const registrar = `Bearer ${(JSON.parse(created.body) as { token: string }).token}`
     const upload = () => timed(`${url}/v1/certificates/batch`, { method: 'POST', headers: { authorization: registrar, 'content-type': 'application/x-pem-file' }, body: batch.pem })
 
-    const quiet: number[] = []
-    for (let i = 0; i < 20; i++) quiet.push((await timed(`${url}/health`)).ms)
+    const quiet = await quietHealth(url)
     const one = await upload()
     const budget = (JSON.parse(one.body) as { results?: { problems?: { code: string; reason?: string }[] }[] }).results
       ?.filter((r) => r.problems?.some((p) => p.code === 'budget_exceeded' || p.reason === 'budget_exceeded')).length
     console.log(server.label)
-    console.log(`one upload alone (${(batch.pem.length / 1024).toFixed(0)} KiB: ${LIMITS.uploadCaCertificates} CA certificates, ${batch.leaves} leaves): ${one.ms.toFixed(0)} ms (${one.status}, ${budget ?? '?'} items refused for the spent budget); /health on a quiet server: ${summary(quiet)}`)
+    console.log(`one upload alone (${(batch.pem.length / 1024).toFixed(0)} KiB: ${LIMITS.uploadCaCertificates} CA certificates, ${batch.leaves} leaves): ${one.ms.toFixed(0)} ms (${one.status}, ${budget ?? '?'} items refused for the spent budget); /health on a quiet server: ${quiet}`)
 
-    const until = Date.now() + SECONDS * 1000
-    const statuses = new Map<number, number>()
-    const uploadMs: number[] = []
-    const clients = Array.from({ length: CLIENTS }, async () => {
-      while (Date.now() < until) {
-        const r = await upload()
-        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1)
-        if (r.status === 200) uploadMs.push(r.ms)
-        if (r.status === 429 || r.status === 503) await new Promise((res) => setTimeout(res, 1000))
-      }
-    })
-    const [p] = await Promise.all([probe(url, until), ...clients])
-    console.log(`${CLIENTS} registrars uploading for ${SECONDS} s: ${counts(statuses)}; answered ones ${uploadMs.length ? summary(uploadMs) : '-'}`)
-    console.log(`/health during the flood: ${summary(p.health)} (${counts(p.healthStatuses)})`)
-    console.log(`dashboard page (static) during the flood: ${summary(p.page)}`)
+    await flood(url, { clients: CLIENTS, seconds: SECONDS, what: 'registrars uploading', request: upload })
   } finally {
     await server.stop()
   }

@@ -89,3 +89,32 @@ export async function probe(url: string, until: number): Promise<{ health: numbe
   }
   return { health, healthStatuses, page }
 }
+
+/** /health on the server before the flood: 20 requests one after another. */
+export async function quietHealth(url: string): Promise<string> {
+  const ms: number[] = []
+  for (let i = 0; i < 20; i++) ms.push((await timed(`${url}/health`)).ms)
+  return summary(ms)
+}
+
+/**
+ * `clients` callers sending `request` without pause for `seconds` (one refused with 429 or 503 waits a
+ * second, as Retry-After tells it), beside the /health probe; prints what they were answered and the probe.
+ */
+export async function flood(url: string, o: { clients: number; seconds: number; what: string; request: () => ReturnType<typeof timed> }): Promise<void> {
+  const until = Date.now() + o.seconds * 1000
+  const statuses = new Map<number, number>()
+  const answered: number[] = []
+  const clients = Array.from({ length: o.clients }, async () => {
+    while (Date.now() < until) {
+      const r = await o.request()
+      statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1)
+      if (r.status === 200) answered.push(r.ms)
+      if (r.status === 429 || r.status === 503) await new Promise((res) => setTimeout(res, 1000))
+    }
+  })
+  const [p] = await Promise.all([probe(url, until), ...clients])
+  console.log(`${o.clients} ${o.what} for ${o.seconds} s: ${counts(statuses)}; answered ones ${answered.length ? summary(answered) : '-'}`)
+  console.log(`/health during the flood: ${summary(p.health)} (${counts(p.healthStatuses)})`)
+  console.log(`dashboard page (static) during the flood: ${summary(p.page)}`)
+}
