@@ -18,6 +18,7 @@ import { clientErrorHandler, frameworkErrors } from './http/client-errors.ts'
 import { redactedUrl } from './http/log-serializers.ts'
 import { safeError } from './http/log-serializers.ts'
 import { sharedSchemas } from './http/schemas.ts'
+import { schemaCompilers } from './http/schema-compilers.ts'
 import { registerAuth } from './auth/hook.ts'
 import { registerReadCache } from './http/read-cache-hook.ts'
 import type { ReadCache } from './http/read-cache.ts'
@@ -72,6 +73,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     trustProxy: false,
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    schemaController: { compilersFactory: schemaCompilers() },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   for (const schema of [...sharedSchemas, ...unitSchemas, ...reportingSchemas, ...certificateSchemas, ...trustSchemas, ...documentSchemas]) app.addSchema(schema)
