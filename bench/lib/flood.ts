@@ -27,6 +27,9 @@ export async function timed(url: string, init?: RequestInit): Promise<{ ms: numb
 
 export const counts = (m: Map<number, number>) => [...m].map(([s, n]) => `${n}×${s}`).join(', ')
 
+/** BENCH_NODE_ARGS, given to the server's node, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' for its CPU profiles. */
+const nodeArgs = () => (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
+
 export type Server = { url: string; label: string; stop: () => Promise<void> }
 
 /** Starts `src/server.ts` of `root` on a fresh database and waits for /health 200. */
@@ -50,7 +53,7 @@ export async function startServer(root: string, extraEnv: Record<string, string>
       await a.end()
     }
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...nodeArgs(), '--import', 'tsx', 'src/server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout.on('data', (d) => { out += d })
   child.stderr.on('data', (d) => { out += d })

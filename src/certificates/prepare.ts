@@ -11,6 +11,7 @@ import { inScope } from '../auth/scope.ts'
 import { issuerSerialKey, revokedSerials } from '../crls/entries.ts'
 import { DomainError, Forbidden, Unprocessable } from '../lib/errors.ts'
 import { dayVn } from '../lib/dates.ts'
+import { mapInSlices } from '../lib/in-slices.ts'
 import type { ProblemEntry } from '../lib/problem-codes.ts'
 import { textFault } from '../lib/text-fault.ts'
 import type { Certificate } from '../pki/index.ts'
@@ -69,7 +70,7 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
   const trust = store ?? await trustStore(db)
   const readable = items.flatMap((item) => (item.certs instanceof DomainError ? [] : [leafAndChain(item, item.certs)]))
   const verdicts = await checkChains(db, trust, readable, sharedChain)
-  const checked = readable.map((r, i) => {
+  const checked = await mapInSlices(readable, (r, i) => {
     const kind = r.item.kind ?? 'organization'
     return { ...r, kind, verdict: verdicts[i], mentions: subjectMentions(r.leaf.subjectAttributes, kind) }
   })
@@ -83,7 +84,7 @@ export async function prepareItems(db: Db, actor: Actor, items: ItemInput[], sha
     keys.flatMap((k) => k.communeKeys), keys.flatMap((k) => k.placeKeys))
 
   const byItem = new Map(checked.map((c) => [c.item, c]))
-  return items.map((item): Prepared => {
+  return mapInSlices(items, (item): Prepared => {
     if (item.certs instanceof DomainError) return { ok: false, problem: item.certs }
     const { leaf, kind, verdict, mentions } = byItem.get(item)!
     const problems: ProblemEntry[] = contractProblems(verdict.problems)

@@ -5,10 +5,11 @@
  * would stall every other request, /health included.
  */
 import type { DomainError } from '../lib/errors.ts'
+import { mapInSlices } from '../lib/in-slices.ts'
 import { siblingModule } from '../lib/worker-module.ts'
 import { DEFAULT_POOL_SIZE, WorkerPool } from '../lib/worker-pool.ts'
 import type { Certificate } from '../pki/index.ts'
-import { piecesBack, type Piece, type PieceRead } from '../upload/pieces.ts'
+import { pieceBack, type Piece, type PieceRead } from '../upload/pieces.ts'
 import type { ChainTask, ChainVerdict } from './chain-check.ts'
 
 export type UploadTask = { op: 'read'; pieces: Piece[] } | { op: 'check'; task: ChainTask }
@@ -29,7 +30,7 @@ function run(task: UploadTask): Promise<unknown> {
 
 /** Each piece read as one upload: its certificates, or its refusal. */
 export async function readOffThread(pieces: Piece[]): Promise<(Certificate[] | DomainError)[]> {
-  return piecesBack(await run({ op: 'read', pieces }) as PieceRead[])
+  return mapInSlices(await run({ op: 'read', pieces }) as PieceRead[], pieceBack)
 }
 
 export async function checkChainsOffThread(task: ChainTask): Promise<ChainVerdict[]> {

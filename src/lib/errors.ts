@@ -14,7 +14,11 @@ export class DomainError extends Error {
   readonly extra: Record<string, unknown>
 
   constructor(code: AnswerCode, detail: string, extra: Record<string, unknown> = {}) {
+    // A refusal is an answer, not a fault: no stack is captured (a large batch may refuse a thousand items).
+    const stackTraceLimit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(detail)
+    Error.stackTraceLimit = stackTraceLimit
     this.name = new.target.name
     this.code = code
     this.detail = detail

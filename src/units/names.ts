@@ -3,14 +3,28 @@
  * `Thủy`, `Thuỷ`, `THUY` and NFD input all fold to `thuy`: every diacritic and tone mark is dropped
  * (so their placement cannot matter), `đ` becomes `d`, case and spacing are folded.
  */
+// The same place names come back in every certificate of a batch and every units import: the folds of
+// short texts are kept, up to a bound (at most a few megabytes).
+const FOLDS_KEPT = 20_000
+const FOLD_KEPT_LENGTH = 120
+const folds = new Map<string, string>()
+
 export function foldName(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim()
+  let folded = folds.get(text)
+  if (folded === undefined) {
+    folded = text
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[đĐ]/g, 'd')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim()
+    if (text.length <= FOLD_KEPT_LENGTH) {
+      if (folds.size >= FOLDS_KEPT) folds.clear()
+      folds.set(text, folded)
+    }
+  }
+  return folded
 }
 
 /** Unit-type words as written at the front of GSO names (and in certificate subjects), longest first. */

@@ -19,7 +19,7 @@ export function readPieces(pieces: Piece[]): PieceRead[] {
   })
 }
 
-/** On the main thread: the certificates revived, the refusals as domain errors again. */
-export function piecesBack(read: PieceRead[]): (Certificate[] | DomainError)[] {
-  return read.map((r) => ('certs' in r ? r.certs.map(reviveCertificate) : new DomainError(r.refusal.code, r.refusal.detail, r.refusal.extra)))
+/** On the main thread: the certificates revived, a refusal as a domain error again. */
+export function pieceBack(r: PieceRead): Certificate[] | DomainError {
+  return 'certs' in r ? r.certs.map(reviveCertificate) : new DomainError(r.refusal.code, r.refusal.detail, r.refusal.extra)
 }
