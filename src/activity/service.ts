@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { signingActivity } from '../db/schema.ts'
-import { queryRows } from '../db/rows.ts'
+import { queryRows, upsertCounts } from '../db/rows.ts'
 import { parseTextArray } from '../units/record.ts'
 import type { Db, DbOrTx } from '../db/open.ts'
 import type { Actor } from '../auth/actor.ts'
@@ -96,7 +96,7 @@ export async function importActivity(db: Db, actor: Actor, bytes: Buffer): Promi
     if (all.length) throw new Unprocessable(REFUSED, all)
     if (rows.length === 0) throw new Unprocessable('The file has a header but no rows.', [{ code: 'empty', message: 'line 2: no rows after the header', line: 2 }])
 
-    let inserted = 0
+    const returned: { inserted: boolean }[] = []
     for (let i = 0; i < rows.length; i += CHUNK) {
       const values = rows.slice(i, i + CHUNK).map((r) => ({
         unitCode: r.unitCode, unitId: units.get(`${r.unitCode}|${r.month}`)!.id, month: monthStart(r.month), documentsSigned: r.documentsSigned,
@@ -107,9 +107,9 @@ export async function importActivity(db: Db, actor: Actor, bytes: Buffer): Promi
           set: { documentsSigned: sql`excluded.documents_signed`, unitId: sql`excluded.unit_id`, updatedAt: sql`now()` },
         })
         .returning({ inserted: sql<boolean>`(xmax = 0)` })
-      inserted += result.filter((r) => r.inserted).length
+      returned.push(...result)
     }
-    const summary = { rows: rows.length, inserted, updated: rows.length - inserted }
+    const summary = { rows: rows.length, ...upsertCounts(returned) }
     await audit(tx, actor, { action: 'activity.import', entityType: 'signing_activity', details: summary })
     return summary
   })

@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm'
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { Actor } from './actor.ts'
 import { Unprocessable } from '../lib/errors.ts'
 
@@ -15,14 +15,32 @@ export type ScopedUnit = { placeCodes: readonly string[] }
  * an empty list (refused when a token is created) allows nothing.
  */
 export function inScope(actor: Actor, unit: ScopedUnit): boolean {
-  if (actor.role === 'viewer') return false
-  if (actor.role === 'admin' || actor.scope === null) return true
-  return unit.placeCodes.some((c) => actor.scope!.includes(c))
+  const codes = writableCodes(actor)
+  return codes === null || unit.placeCodes.some((c) => codes.includes(c))
+}
+
+/** The codes under which an actor may write: null for everywhere, none for a viewer. */
+function writableCodes(actor: Actor): readonly string[] | null {
+  if (actor.role === 'viewer') return []
+  if (actor.role === 'admin' || actor.scope === null) return null
+  return actor.scope
 }
 
 /** The rule of `inScope` in SQL, for a listed scope: the unit version `alias` lies in `scope` (a SQL text[]). */
 export function placedInSql(alias: string, scope: SQL): SQL {
   return sql`(${sql.raw(alias)}.place_codes && ${scope})`
+}
+
+/** `inScope` in SQL, for a row that holds its unit version's id in `unitId` (certificates). */
+export function unitIdInScopeSql(actor: Actor, unitId: SQLWrapper): SQL {
+  const codes = writableCodes(actor)
+  if (codes === null) return sql`true`
+  return sql`exists (select 1 from admin_units u where u.id = ${unitId} and ${placedInSql('u', codesSql(codes))})`
+}
+
+/** Unit codes as a SQL text[], sent as one parameter however many they are. */
+export function codesSql(codes: readonly string[]): SQL {
+  return sql`array(select jsonb_array_elements_text(${JSON.stringify(codes)}::jsonb))`
 }
 
 /** The refusal of a scope (of a token, of a subscription) that lists codes no unit has. */

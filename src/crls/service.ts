@@ -5,12 +5,12 @@
  * set-based UPDATE … FROM.
  */
 import crypto from 'node:crypto'
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { certificates, crlEntries, crls } from '../db/schema.ts'
 import type { Db } from '../db/open.ts'
 import type { Actor } from '../auth/actor.ts'
 import { audit } from '../audit/write.ts'
-import { placedInSql } from '../auth/scope.ts'
+import { unitIdInScopeSql } from '../auth/scope.ts'
 import { queryRows } from '../db/rows.ts'
 import { chunks } from '../lib/chunks.ts'
 import { Unprocessable } from '../lib/errors.ts'
@@ -37,13 +37,6 @@ export type CrlImport = {
 }
 
 const CHUNK = 1000
-
-/** SQL: the certificate `c` lies in the actor's scope (the rule of auth/scope.ts, on its unit version's place codes). */
-function scopeFilter(actor: Actor): SQL {
-  if (actor.role === 'admin' || actor.scope === null) return sql`true`
-  return sql`exists (select 1 from admin_units u where u.id = c.unit_id
-    and ${placedInSql('u', sql`array(select jsonb_array_elements_text(${JSON.stringify(actor.scope)}::jsonb))`)})`
-}
 
 export async function importCrl(db: Db, actor: Actor, body: Upload): Promise<CrlImport> {
   const crl = readCrlUpload(body)
@@ -89,7 +82,7 @@ export async function importCrl(db: Db, actor: Actor, body: Upload): Promise<Crl
 
     // Recorded certificates of this issuer on any imported list of it, and in the caller's scope: revoked
     // from the list's date, or from an earlier one than they had. Those outside the scope are reported.
-    const scoped = scopeFilter(actor)
+    const scoped = unitIdInScopeSql(actor, sql`c.unit_id`)
     const revoked = await queryRows<{ id: string }>(tx, sql`
       update certificates c
          set revoked_at = e.revoked_at, revocation_reason = coalesce(e.reason, 'unspecified')

@@ -12,3 +12,9 @@ export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   if (Array.isArray(result)) return result as T[]
   return ((result as { rows?: T[] }).rows ?? [])
 }
+
+/** What an upsert did, from the rows it returned `(xmax = 0) as inserted` for: one a row it wrote. */
+export function upsertCounts(returned: readonly { inserted: boolean }[]): { inserted: number; updated: number } {
+  const inserted = returned.filter((r) => r.inserted).length
+  return { inserted, updated: returned.length - inserted }
+}

@@ -5,7 +5,7 @@ import { adminUnits, notifyJobs, notifySubscriptions } from '../db/schema.ts'
 import { queryRows } from '../db/rows.ts'
 import type { Actor } from '../auth/actor.ts'
 import { audit } from '../audit/write.ts'
-import { inScope, placedInSql, unknownScopeCodes } from '../auth/scope.ts'
+import { codesSql, inScope, placedInSql, unknownScopeCodes } from '../auth/scope.ts'
 import { Forbidden, NotFound, Unprocessable } from '../lib/errors.ts'
 import type { ProblemCode } from '../lib/problem-codes.ts'
 import { checkHost, TargetRefused } from './address-guard.ts'
@@ -121,9 +121,8 @@ export async function createSubscription(db: Db, actor: Actor, input: Subscripti
 /** Subscriptions this actor may see: all for an admin or an unscoped registrar, else those wholly within its scope. */
 export function visibleTo(actor: Actor) {
   if (actor.role === 'admin' || !actor.scope?.length) return sql`true`
-  const mine = sql`array(select jsonb_array_elements_text(${JSON.stringify(actor.scope)}::jsonb))`
   return sql`not exists (select 1 from unnest(s.scope) as sc(code)
-    where not exists (select 1 from admin_units u where u.code = sc.code and ${placedInSql('u', mine)}))`
+    where not exists (select 1 from admin_units u where u.code = sc.code and ${placedInSql('u', codesSql(actor.scope))}))`
 }
 
 export async function listSubscriptions(db: Db, actor: Actor): Promise<SubscriptionView[]> {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
 import { T, bitString, guarded, expect, integerHex, isContext, kids, oidOf, parseDer, smallInteger } from './asn1.ts'
+import { decodedWithDetails } from './decoded-details.ts'
 import { childrenOf, readTlv, slice } from './der.ts'
 import { malformed } from './errors.ts'
-import { decodeExtensions, parseExtensionList, type BasicConstraints, type Extension, type NameConstraints } from './extensions.ts'
+import { decodeExtensions, parseExtensionList, type CertificateExtensionFields, type Extension, type NameConstraints } from './extensions.ts'
 import type { GeneralName } from './general-name.ts'
 import { dnString, parseName, subjectRecord, type ParsedName } from './name.ts'
 import { decodePolicyExtensions, type PolicyExtensions } from './policy-extensions.ts'
@@ -29,17 +30,11 @@ export type Certificate = {
   publicKeyDer: Buffer
   signatureAlgorithm: string
   signatureOid: string
-  keyUsage?: string[]
-  keyUsageCritical?: boolean
-  extKeyUsage?: string[]
-  basicConstraints?: BasicConstraints
-  subjectKeyId?: string
-  authorityKeyId?: string
   extensions: Extension[]
   tbsDer: Buffer
   signature: Buffer
   isSelfIssued: boolean
-}
+} & CertificateExtensionFields
 
 /** What path validation needs beyond the public record; kept off the object so it serialises cleanly. */
 export type CertificateDetails = {
@@ -52,28 +47,12 @@ export type CertificateDetails = {
   signaturePss?: PssParams | null
 }
 
-const details = new WeakMap<Certificate, CertificateDetails>()
+const decoder = decodedWithDetails((der: Buffer) => guarded('certificate', () => decode(der)))
 
-export function detailsOf(cert: Certificate): CertificateDetails {
-  let d = details.get(cert)
-  if (!d) {
-    d = decode(cert.der).details
-    details.set(cert, d)
-  }
-  return d
-}
+export const parseCertificate: (der: Buffer) => Certificate = decoder.parse
+export const detailsOf: (cert: Certificate) => CertificateDetails = decoder.detailsOf
 
-export function parseCertificate(der: Buffer): Certificate {
-  const { cert, details: d } = decode(der)
-  details.set(cert, d)
-  return cert
-}
-
-function decode(input: Buffer): ReturnType<typeof decodeUnguarded> {
-  return guarded('certificate', () => decodeUnguarded(input))
-}
-
-function decodeUnguarded(input: Buffer): { cert: Certificate; details: CertificateDetails } {
+function decode(input: Buffer): { value: Certificate; details: CertificateDetails } {
   const der = Buffer.from(input)
   const root = parseDer(der)
   const what = 'certificate'
@@ -158,7 +137,7 @@ function decodeUnguarded(input: Buffer): { cert: Certificate; details: Certifica
     isSelfIssued: subjectName.key === issuerName.key,
   }
   return {
-    cert,
+    value: cert,
     details: {
       subjectName,
       issuerName,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { T, bitString, guarded, expect, integerHex, isContext, kids, oidOf, parseDer, smallInteger, toBuffer } from './asn1.ts'
 import { classifyDer } from './classify.ts'
+import { decodedWithDetails } from './decoded-details.ts'
 import { childrenOf, readTlv, slice } from './der.ts'
 import { malformed } from './errors.ts'
 import { parseExtensionList, type Extension } from './extensions.ts'
@@ -35,30 +36,14 @@ export type CrlDetails = {
   signaturePss?: PssParams | null
 }
 
-const details = new WeakMap<Crl, CrlDetails>()
+const decoder = decodedWithDetails((der: Buffer) => guarded('revocation list', () => decode(der)))
 
-export function crlDetailsOf(crl: Crl): CrlDetails {
-  let d = details.get(crl)
-  if (!d) {
-    d = decode(crl.der).details
-    details.set(crl, d)
-  }
-  return d
-}
-
-export function parseCrl(der: Buffer): Crl {
-  const { crl, details: d } = decode(der)
-  details.set(crl, d)
-  return crl
-}
+export const parseCrl: (der: Buffer) => Crl = decoder.parse
+export const crlDetailsOf: (crl: Crl) => CrlDetails = decoder.detailsOf
 
 const ENTRY_EXTENSIONS_HANDLED = new Set<string>([EXT.reasonCode, EXT.invalidityDate])
 
-function decode(input: Buffer): ReturnType<typeof decodeUnguarded> {
-  return guarded('revocation list', () => decodeUnguarded(input))
-}
-
-function decodeUnguarded(input: Buffer): { crl: Crl; details: CrlDetails } {
+function decode(input: Buffer): { value: Crl; details: CrlDetails } {
   const der = Buffer.from(input)
   const what = 'revocation list'
   const root = parseDer(der)
@@ -141,7 +126,7 @@ function decodeUnguarded(input: Buffer): { crl: Crl; details: CrlDetails } {
     signatureOid,
     ...(authorityKeyId ? { authorityKeyId } : {}),
   }
-  return { crl, details: { issuerName, crlNumber, unusable, fingerprintSha256: createHash('sha256').update(der).digest('hex'), ...(signatureOid === RSASSA_PSS ? { signaturePss: pssParams(sigParams) } : {}) } }
+  return { value: crl, details: { issuerName, crlNumber, unusable, fingerprintSha256: createHash('sha256').update(der).digest('hex'), ...(signatureOid === RSASSA_PSS ? { signaturePss: pssParams(sigParams) } : {}) } }
 }
 
 export function crlSignatureSpec(crl: Crl): SignatureSpec {

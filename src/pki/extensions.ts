@@ -8,13 +8,17 @@ export type BasicConstraints = { cA: boolean; pathLen?: number; critical: boolea
 export type Subtree = GeneralName
 export type NameConstraints = { permitted: Subtree[]; excluded: Subtree[] }
 
-export type DecodedExtensions = {
+/** The decoded extensions a Certificate carries as fields of its own. */
+export type CertificateExtensionFields = {
   keyUsage?: string[]
   keyUsageCritical?: boolean
   extKeyUsage?: string[]
   basicConstraints?: BasicConstraints
   subjectKeyId?: string
   authorityKeyId?: string
+}
+
+export type DecodedExtensions = CertificateExtensionFields & {
   subjectAltName?: GeneralName[]
   nameConstraints?: NameConstraints
 }

@@ -1,23 +1,21 @@
 import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto'
+import { lazyCache } from '../lib/lazy-cache.ts'
 import type { Certificate } from './certificate.ts'
 import { detailsOf } from './certificate.ts'
 import { signatureAlgorithm, type SignatureSpec } from './signature-algorithms.ts'
 
 export type SignatureCheck = 'ok' | 'bad' | 'unsupported'
 
-const keys = new WeakMap<Certificate, KeyObject | null>()
+const keys = lazyCache((cert: Certificate): KeyObject | null => {
+  try {
+    return createPublicKey({ key: cert.publicKeyDer, format: 'der', type: 'spki' })
+  } catch {
+    return null
+  }
+})
 
 export function publicKeyOf(cert: Certificate): KeyObject | null {
-  let key = keys.get(cert)
-  if (key === undefined) {
-    try {
-      key = createPublicKey({ key: cert.publicKeyDer, format: 'der', type: 'spki' })
-    } catch {
-      key = null
-    }
-    keys.set(cert, key)
-  }
-  return key
+  return keys.get(cert)
 }
 
 /** Checks `signature` over `tbs` with the issuer's key, using node:crypto only. */

@@ -5,27 +5,17 @@ import { percentOf } from '../coverage/kinds.ts'
 import { coverageOn, type CoverageResult, type GroupCount } from '../coverage/snapshot.ts'
 import { coverageTimeline } from '../coverage/timeline.ts'
 import { holdsDemonstration } from '../trust/demonstration.ts'
-import { savingsFor, type DocumentsRow, type SavingsResult } from '../savings/service.ts'
+import { savingsFor, type DocumentsRow, type SavingsResult, type SavingsTotals } from '../savings/service.ts'
 import type { SavingsParameters } from '../savings/model.ts'
 import { thisMonthVn, todayVn } from '../lib/dates.ts'
 import type { Basis } from '../documents/verified-activity.ts'
-import type { ExactInteger } from '../lib/exact-integer.ts'
 
-export type GroupRow = {
-  code: string
-  name: string
-  total: number
-  covered: number
-  percent: number
-  documentsSigned: ExactInteger
-  documentsVerified: ExactInteger
-  estimatedSavingsVnd: ExactInteger
-}
+export type GroupRow = DocumentsRow & { total: number; covered: number; percent: number }
 
 /** What the report's rows are: provinces nationally, districts where the structure of asOf has them, else commune types. */
 export type GroupBy = 'province' | 'district' | 'type'
 
-export type MinistryReport = {
+export type MinistryReport = SavingsTotals & {
   title: string
   year: number
   asOf: string
@@ -38,12 +28,6 @@ export type MinistryReport = {
   /** The district rows (empty where asOf has no districts): kept for readers of the earlier report. */
   districts: GroupRow[]
   uncovered: CoverageResult['uncovered']
-  documentsSigned: ExactInteger
-  documentsVerified: ExactInteger
-  communesWithVerifiedDocuments: number
-  basis: Basis
-  costPerDocumentVnd: number
-  estimatedSavingsVnd: ExactInteger
   months: SavingsResult['byMonth']
   assumptions: SavingsResult['assumptions']
   demonstration: boolean

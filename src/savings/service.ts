@@ -13,10 +13,8 @@ export type Structure = 'districts' | 'provinces'
 export type DocumentsRow = { code: string; name: string; documentsSigned: ExactInteger; documentsVerified: ExactInteger; estimatedSavingsVnd: ExactInteger }
 export type MonthRow = { month: string; structure: Structure; documentsSigned: ExactInteger; documentsVerified: ExactInteger }
 
-export type SavingsResult = {
-  from: string
-  to: string
-  parent: { code: string | null; name: string }
+/** The documents of a range and what they saved, as the savings answer and the report to the Ministry state them. */
+export type SavingsTotals = {
   /** Documents declared signed (PUT /v1/activity). */
   documentsSigned: ExactInteger
   /** Documents whose signatures Kyso verified (POST /v1/documents), beside the declared ones. */
@@ -27,6 +25,12 @@ export type SavingsResult = {
   basis: Basis
   costPerDocumentVnd: number
   estimatedSavingsVnd: ExactInteger
+}
+
+export type SavingsResult = SavingsTotals & {
+  from: string
+  to: string
+  parent: { code: string | null; name: string }
   byProvince: DocumentsRow[]
   byDistrict: DocumentsRow[]
   byType: DocumentsRow[]

@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor.ts'
 import { audit } from '../audit/write.ts'
 import { Unprocessable } from '../lib/errors.ts'
 import { readAllOrNothing, REFUSED } from '../lib/csv-upload.ts'
-import { queryRows } from '../db/rows.ts'
+import { queryRows, upsertCounts } from '../db/rows.ts'
 import { readUnitsCsv } from './csv-import.ts'
 import { bareKey, foldName } from './names.ts'
 import { derivedAncestors, parentVersionJoin, recomputeAncestors, recomputeCommittees, recomputePlaceCodes, violations } from './integrity.ts'
@@ -66,8 +66,7 @@ export async function importUnits(db: Db, actor: Actor, bytes: Buffer, source = 
     await recomputeAncestors(tx)
     await recomputeCommittees(tx)
     await recomputePlaceCodes(tx)
-    const inserted = result.filter((r) => r.inserted).length
-    const summary = { inserted, updated: units.length - inserted }
+    const summary = upsertCounts(result)
     await audit(tx, actor, { action: 'units.import', entityType: 'admin_units', details: { ...summary, rows: units.length, source } })
     return summary
   })

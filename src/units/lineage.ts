@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor.ts'
 import { audit } from '../audit/write.ts'
 import { Unprocessable } from '../lib/errors.ts'
 import { readAllOrNothing, REFUSED } from '../lib/csv-upload.ts'
-import { queryRows } from '../db/rows.ts'
+import { queryRows, upsertCounts } from '../db/rows.ts'
 import { LineProblems } from '../lib/csv-table.ts'
 import { readLineageCsv } from './lineage-csv.ts'
 import { recomputeCommittees, recomputePlaceCodes } from './integrity.ts'
@@ -61,8 +61,7 @@ export async function importLineage(db: Db, actor: Actor, bytes: Buffer, source 
     }
     await recomputeCommittees(tx)
     await recomputePlaceCodes(tx)
-    const inserted = result.filter((r) => r.inserted).length
-    const summary = { inserted, updated: rows.length - inserted }
+    const summary = upsertCounts(result)
     await audit(tx, actor, { action: 'units.lineage', entityType: 'unit_lineage', details: { ...summary, rows: rows.length, source } })
     return summary
   })

@@ -1,6 +1,7 @@
 // The Kyso dashboard. Everything it shows comes from the public API (fetch); everything it writes goes
 // through the API with the registrar token the user typed in, kept in sessionStorage and never in the URL.
 import { $, state, saveLang, DEFAULT_PROVINCE } from './state.js'
+import { onDrop, onFilesChosen } from './dom.js'
 import { fmtDay, fmtMonth, locale, parseDay, todayVn } from './format.js'
 import { t } from './text.js'
 import { loadDashboard, pickProvince, readUrl, renderDashboard, renderProvinces } from './load.js'
@@ -69,23 +70,12 @@ function bindRegistrar() {
   $('activity-form').addEventListener('submit', (e) => saveActivity(e, loadDashboard))
   onRecorded(loadDashboard)
 
-  const file = $('file')
-  file.addEventListener('change', () => { const files = [...file.files]; file.value = ''; handleFiles(files) })
-  const folder = $('folder')
-  folder.addEventListener('change', () => {
-    const all = [...folder.files]
-    folder.value = ''
+  onFilesChosen($('file'), handleFiles)
+  onFilesChosen($('folder'), (all) => {
     const files = all.filter((f) => CERT_FILE.test(f.name))
     handleFiles(files, all.length - files.length)
   })
-  const drop = $('drop')
-  for (const type of ['dragenter', 'dragover']) drop.addEventListener(type, (e) => { e.preventDefault(); drop.classList.add('over') })
-  for (const type of ['dragleave', 'dragend']) drop.addEventListener(type, () => drop.classList.remove('over'))
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault()
-    drop.classList.remove('over')
-    droppedFiles(e.dataTransfer).then(({ files, skipped }) => handleFiles(files, skipped))
-  })
+  onDrop($('drop'), (transfer) => droppedFiles(transfer).then(({ files, skipped }) => handleFiles(files, skipped)))
   bindDocuments()
   // A file dropped outside the drop zone must not navigate away from the page.
   window.addEventListener('dragover', (e) => e.preventDefault())

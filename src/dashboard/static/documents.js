@@ -2,7 +2,7 @@
 // at most IN_FLIGHT at a time, each verdict shown as its answer arrives: counted or not (for which unit and month)
 // and, per signature, valid or not, who signed, the unit of the certificate, when and on what evidence, what it covers.
 import { $, state } from './state.js'
-import { h, fill, technical } from './dom.js'
+import { h, fill, onDrop, onFilesChosen, technical } from './dom.js'
 import { api, ensureUnits, unitWithDistrict } from './api.js'
 import { fmtInt, fmtMonth, fmtTimestamp } from './format.js'
 import { documentProblemSentence, documentWarningSentence, t, tNodes } from './text.js'
@@ -166,14 +166,6 @@ function codeList(title, cls, list, sentence) {
 
 /** The file input and the drop zone of the documents. */
 export function bindDocuments() {
-  const input = $('doc-file')
-  input.addEventListener('change', () => { const files = [...input.files]; input.value = ''; checkDocuments(files) })
-  const drop = $('doc-drop')
-  for (const type of ['dragenter', 'dragover']) drop.addEventListener(type, (e) => { e.preventDefault(); drop.classList.add('over') })
-  for (const type of ['dragleave', 'dragend']) drop.addEventListener(type, () => drop.classList.remove('over'))
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault()
-    drop.classList.remove('over')
-    checkDocuments([...(e.dataTransfer?.files ?? [])])
-  })
+  onFilesChosen($('doc-file'), checkDocuments)
+  onDrop($('doc-drop'), (transfer) => checkDocuments([...(transfer?.files ?? [])]))
 }

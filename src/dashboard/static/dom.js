@@ -40,3 +40,19 @@ export function technical(body) {
   if (!lines.length) return null
   return h('details', { class: 'technical' }, h('summary', {}, t('technical')), h('ul', { lang: 'en' }, lines.map((l) => h('li', {}, l))))
 }
+
+/** Files chosen in a file input go to `take`; the input is emptied, so that the same file can be chosen again. */
+export function onFilesChosen(input, take) {
+  input.addEventListener('change', () => { const files = [...input.files]; input.value = ''; take(files) })
+}
+
+/** A drop zone, marked while something is dragged over it: what is dropped goes to `take` (its DataTransfer). */
+export function onDrop(zone, take) {
+  for (const type of ['dragenter', 'dragover']) zone.addEventListener(type, (e) => { e.preventDefault(); zone.classList.add('over') })
+  for (const type of ['dragleave', 'dragend']) zone.addEventListener(type, () => zone.classList.remove('over'))
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault()
+    zone.classList.remove('over')
+    take(e.dataTransfer)
+  })
+}

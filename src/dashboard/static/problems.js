@@ -110,14 +110,12 @@ export const WARNINGS = {
   vi: {
     weak_signature_algorithm: 'Chứng thư được ký bằng SHA-1 (thế hệ đầu của CA Chính phủ dùng đến khoảng năm 2016): vẫn được ghi nhận, nhưng thuật toán này đã yếu.',
     crl_ignored: 'Một danh sách thu hồi bị bỏ qua vì chữ ký của nó không hợp lệ.',
-    no_key_usage: 'Chứng thư không ghi mục đích sử dụng khóa, nên không có gì giới hạn việc dùng nó.',
     unit_type_differs: 'Loại đơn vị ghi trong chứng thư (xã, phường, thị trấn) khác với loại trong danh mục hành chính; hãy kiểm tra lại đơn vị.',
     former_unit_named: 'Chứng thư ghi tên một đơn vị hành chính cũ (đã sáp nhập hoặc đổi tên); đơn vị được xác định theo đơn vị kế thừa. Khi gia hạn, hãy xin cấp theo tên mới.',
   },
   en: {
     weak_signature_algorithm: 'The certificate is signed with SHA-1 (the Government CA\'s first generation used it until about 2016): recorded, but the algorithm is weak.',
     crl_ignored: 'A revocation list was ignored because its signature does not verify.',
-    no_key_usage: 'The certificate does not state its key usage, so nothing restricts what it may be used for.',
     unit_type_differs: 'The type of unit in the certificate (commune, ward, town) differs from the register\'s; check the unit.',
     former_unit_named: 'The certificate names a former administrative unit (merged or renamed); the unit was found through its successor. Renew it under the new name.',
   },
