@@ -1,7 +1,6 @@
 import { loadConfig, ConfigError } from './config.ts'
 import { openPreparedDatabase } from './bootstrap.ts'
 import { DataDirInUseError } from './db/pglite-lock.ts'
-import { buildApp } from './app.ts'
 
 async function main(): Promise<void> {
   let config
@@ -15,6 +14,9 @@ async function main(): Promise<void> {
     throw err
   }
 
+  // The application's modules load on this thread while the embedded database starts in its own.
+  const appModule = import('./app.ts')
+  appModule.catch(() => {})
   let database
   try {
     database = await openPreparedDatabase(config, (msg) => console.log(msg))
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
     process.exit(1)
   }
 
+  const { buildApp } = await appModule
   const app = await buildApp({ db: database.db, config, ping: database.ping })
   let closing = false
   const shutdown = async (signal: string) => {
