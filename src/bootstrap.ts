@@ -2,11 +2,14 @@
  * What a process does before it serves: open the configured database, migrate it, load the seed into an
  * empty one and make sure ADMIN_TOKEN exists. The server and the command line start here.
  */
-import type { Config } from './config.ts'
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Config, SeedName } from './config.ts'
 import { openDatabase, type Database, type OpenOptions } from './db/open.ts'
 import { prepareDatabase } from './db/migrate.ts'
-import { seedIfEmpty } from './units/seed.ts'
+import { SEEDS, seedIfEmpty } from './units/seed.ts'
 import { ensureAdminToken } from './auth/tokens.ts'
+import { findSeedImage } from './db/seed-image.ts'
 
 export function openOptions(config: Config): OpenOptions {
   return {
@@ -18,10 +21,23 @@ export function openOptions(config: Config): OpenOptions {
   }
 }
 
-/** Opens the configured database, migrates it, seeds it when empty and makes sure ADMIN_TOKEN exists. */
+/** The build's image of the seed, for a new embedded data folder, when there is one for these migrations and seed files. */
+function imageFor(config: Config): string | undefined {
+  if (config.databaseUrl || config.seed === 'none' || config.dataDir.startsWith('memory://')) return undefined
+  if (fs.existsSync(path.join(config.dataDir, 'pglite'))) return undefined
+  return findSeedImage(config.seed) ?? undefined
+}
+
+/**
+ * Opens the configured database, migrates it, seeds it when empty and makes sure ADMIN_TOKEN exists. A new
+ * embedded data folder begins as a copy of the build's image of the seed (src/db/seed-image.ts), already
+ * migrated and seeded.
+ */
 export async function openPreparedDatabase(config: Config, log: (msg: string) => void = () => {}): Promise<Database> {
   const options = openOptions(config)
-  const database = await openDatabase(options)
+  const copyFrom = imageFor(config)
+  const database = await openDatabase({ ...options, copyFrom })
+  if (copyFrom) log(`Started the embedded database from the prebuilt image of the seed (${SEEDS[config.seed as SeedName].label}).`)
   try {
     await prepareDatabase(database, options, async (db) => {
       const loaded = config.seed === 'none' ? null : await seedIfEmpty(db, config.seed)

@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import { startServer, failedStart } from './helpers/server-process.ts'
+import { findSeedImage } from '../src/db/seed-image.ts'
 
 t.test('the server starts on an empty data folder, serves the national seed, refuses a second process and stops on SIGTERM', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-server-'))
@@ -11,8 +12,10 @@ t.test('the server starts on an empty data folder, serves the national seed, ref
   const env: Record<string, string> = { DATA_DIR: dir, ADMIN_TOKEN: 'server-test-admin-token', SEED: 'vietnam' }
   if (process.env.TEST_DATABASE_URL) t.comment('embedded database test: runs on PGlite whatever TEST_DATABASE_URL says')
 
+  const image = findSeedImage('vietnam')
   const server = await startServer(env)
   t.teardown(() => { server.child.kill('SIGKILL') })
+  t.match(server.output(), image ? /from the prebuilt image of the seed/ : /Loaded the seed/, image ? 'a new folder starts as a copy of the build\'s image' : 'no image was built: the seed is loaded')
   const health = await fetch(`${server.url}/health`)
   t.equal(health.status, 200)
   const units = await (await fetch(`${server.url}/v1/units?asOf=2017-12-31&parent=60&level=commune&limit=1`)).json() as { total: number }

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import postgres from 'postgres'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
@@ -33,6 +34,8 @@ export type OpenOptions = {
   poolSize?: number
   /** Embedded database only: start from this tar file of a data folder (written by `dump`) instead of an empty one. */
   loadFrom?: string
+  /** Embedded database in a folder only: a new folder starts as a copy of this data folder (src/db/seed-image.ts). */
+  copyFrom?: string
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
@@ -82,12 +85,22 @@ function openPostgres(url: string, options: OpenOptions): Database {
   }
 }
 
+/** Copies `from` to `to` when `to` does not exist yet; under the folder's lock, and renamed into place, so that no start sees half a copy. */
+function copyDataFolder(from: string, to: string): void {
+  if (fs.existsSync(to)) return
+  const partial = `${to}.copying`
+  fs.rmSync(partial, { recursive: true, force: true })
+  fs.cpSync(from, partial, { recursive: true })
+  fs.renameSync(partial, to)
+}
+
 async function openPglite(options: OpenOptions): Promise<Database> {
   const { dataDir } = options
   const inMemory = dataDir.startsWith('memory://')
   const unlock = inMemory ? () => {} : lockDataDir(dataDir)
   let thread: Awaited<ReturnType<typeof startPgliteThread>>
   try {
+    if (!inMemory && options.copyFrom) copyDataFolder(options.copyFrom, path.join(dataDir, 'pglite'))
     thread = await startPgliteThread(inMemory ? dataDir : path.join(dataDir, 'pglite'), options.loadFrom)
   } catch (err) {
     unlock()

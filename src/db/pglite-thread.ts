@@ -54,9 +54,16 @@ export async function startPgliteThread(dataDir: string, loadFrom?: string): Pro
     socketPath,
     alive: () => running,
     dump: async (file) => {
-      const done = next(['dumped'])
-      worker.postMessage({ type: 'dump', file })
-      await done
+      const done = next(['dumped', 'dump-failed'])
+      // A dump asked for keeps the process alive until written, even when nothing else is pending on this thread.
+      worker.ref()
+      try {
+        worker.postMessage({ type: 'dump', file })
+        const answer = await done
+        if (answer.type === 'dump-failed') throw new Error(`The embedded database could not be written to ${file}: ${answer.message}`)
+      } finally {
+        worker.unref()
+      }
     },
     close: () => {
       closing ??= (async () => {

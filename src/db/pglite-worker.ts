@@ -5,7 +5,7 @@
  * the same driver as for a PostgreSQL server.
  *
  * workerData: { dataDir, socketPath, loadFrom? }. Messages to the parent: {type:'ready'}, {type:'failed', message},
- * {type:'dumped'|'closed'}. From the parent: {type:'dump', file} (writes the data folder as a tar file) and {type:'close'}.
+ * {type:'dumped'|'dump-failed'|'closed'}. From the parent: {type:'dump', file} (writes the data folder as a tar file) and {type:'close'}.
  */
 import fs from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
@@ -33,9 +33,13 @@ try {
 
 const onMessage = async (m: { type: string; file?: string }) => {
   if (m.type === 'dump' && m.file) {
-    const tar = await db.dumpDataDir('none')
-    fs.writeFileSync(m.file, Buffer.from(await tar.arrayBuffer()))
-    port.postMessage({ type: 'dumped' })
+    try {
+      const tar = await db.dumpDataDir('none')
+      fs.writeFileSync(m.file, Buffer.from(await tar.arrayBuffer()))
+      port.postMessage({ type: 'dumped' })
+    } catch (err) {
+      port.postMessage({ type: 'dump-failed', message: err instanceof Error ? err.message : String(err) })
+    }
   }
   if (m.type === 'close') {
     try {

@@ -2,7 +2,7 @@
  * Errors raised before a request reaches the router's hooks: a URL that does not decode, a path
  * parameter too long (fastify's frameworkErrors), and what Node's HTTP parser refuses on the socket
  * (414 URI too long, 431 headers too large, 400 unparsable request). They are answered as
- * problem+json with the same security headers as every other answer: helmet's hook never runs for them.
+ * problem+json with the same security headers as every other answer: the hook that sets them never runs for them.
  */
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'

@@ -16,6 +16,7 @@ import postgres from 'postgres'
 import { openDatabase, type OpenOptions } from '../../src/db/open.ts'
 import { prepareDatabase, MIGRATIONS_FOLDER } from '../../src/db/migrate.ts'
 import { seedIfEmpty } from '../../src/units/seed.ts'
+import { writeSeedTar } from '../../src/db/seed-image.ts'
 import type { SeedName } from '../../src/config.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -43,11 +44,10 @@ export function templateHash(): string {
   return digest
 }
 
-async function build(options: OpenOptions, seed: SeedName | null, dump?: string): Promise<void> {
+async function build(options: OpenOptions, seed: SeedName | null): Promise<void> {
   const database = await openDatabase(options)
   try {
     await prepareDatabase(database, options, async (db) => { if (seed) await seedIfEmpty(db, seed) })
-    if (dump) await database.dump!(dump)
   } finally {
     await database.close()
   }
@@ -56,15 +56,8 @@ async function build(options: OpenOptions, seed: SeedName | null, dump?: string)
 /** The tar file of a migrated (and seeded) PGlite data folder, built when missing. */
 export async function pgliteTemplate(seed: SeedName | null): Promise<string> {
   const file = path.join(os.tmpdir(), `kyso-test-template-${templateHash()}-${seed ?? 'bare'}.tar`)
-  if (fs.existsSync(file)) return file
   // Two test files may build it at once; each writes its own file and renames it into place (atomic, same content).
-  const partial = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`
-  try {
-    await build({ databaseUrl: null, dataDir: 'memory://', statementTimeoutMs: 600_000 }, seed, partial)
-    fs.renameSync(partial, file)
-  } finally {
-    fs.rmSync(partial, { force: true })
-  }
+  if (!fs.existsSync(file)) await writeSeedTar(seed, file)
   return file
 }
 
