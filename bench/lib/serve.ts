@@ -1,6 +1,6 @@
 /**
  * Child process of the benchmark: the real app (buildApp + listen on 127.0.0.1:0) on DATABASE_URL,
- * and beside it a bare Fastify route that returns a constant (the baseline of HTTP reads). Runs in its
+ * and beside it a bare Fastify route that returns a constant (the baseline of HTTP reads; /constant-sized?bytes=N one of N bytes). Runs in its
  * own process so that the load generator does not share the app's event loop. Tells its parent the two
  * URLs over IPC; answers {type:'memory'} with process.memoryUsage() and process.cpuUsage(); stops on SIGTERM. {type:'profile', file} starts, then stops and writes, a CPU profile of one phase.
  * The database must already be migrated (the benchmark prepares it).
@@ -20,6 +20,13 @@ const appUrl = await app.listen({ port: 0, host: '127.0.0.1' })
 
 const constant = Fastify({ logger: false })
 constant.get('/constant', async () => ({ status: 'ok' }))
+// A constant body of ?bytes= bytes (JSON, made once per size): what sending an answer of that size costs alone.
+const sized = new Map<number, Buffer>()
+constant.get('/constant-sized', async (request, reply) => {
+  const bytes = Math.min(Math.max(Number((request.query as { bytes?: string }).bytes) || 2, 2), 1 << 20)
+  if (!sized.has(bytes)) sized.set(bytes, Buffer.from(`"${'x'.repeat(bytes - 2)}"`))
+  return reply.type('application/json; charset=utf-8').send(sized.get(bytes))
+})
 const constantUrl = await constant.listen({ port: 0, host: '127.0.0.1' })
 
 // {type:'profile', file}: starts the V8 CPU profiler; {type:'profile', file} again stops it and writes the profile to file.

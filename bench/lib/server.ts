@@ -3,6 +3,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { IMAGES_DIR } from '../../src/db/seed-image.ts'
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
 const children = new Set<ChildProcess>()
@@ -99,6 +100,18 @@ export type ColdStart = { listeningMs: number; healthMs: number; rss: number }
 /** Builds dist/ when a source is newer than the last build (scripts/build.js --if-stale), outside any timing. */
 export function ensureBuilt(): void {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.js'), '--if-stale'], { cwd: ROOT, stdio: 'inherit' })
+}
+
+/** Runs `work` with the build's seeded images moved aside (a first start then migrates and seeds), and puts them back. */
+export async function withoutSeedImages<T>(work: () => Promise<T>): Promise<T> {
+  const hidden = `${IMAGES_DIR}.hidden-by-bench`
+  const present = fs.existsSync(IMAGES_DIR)
+  if (present) fs.renameSync(IMAGES_DIR, hidden)
+  try {
+    return await work()
+  } finally {
+    if (present) fs.renameSync(hidden, IMAGES_DIR)
+  }
 }
 
 /**
