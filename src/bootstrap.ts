@@ -9,7 +9,7 @@ import { openDatabase, type Database, type OpenOptions } from './db/open.ts'
 import { prepareDatabase } from './db/migrate.ts'
 import { SEEDS, seedIfEmpty } from './units/seed.ts'
 import { ensureAdminToken } from './auth/tokens.ts'
-import { findSeedImage } from './db/seed-image.ts'
+import { findSeedImage } from './units/seed-image.ts'
 
 export function openOptions(config: Config): OpenOptions {
   return {
@@ -30,7 +30,7 @@ function imageFor(config: Config): string | undefined {
 
 /**
  * Opens the configured database, migrates it, seeds it when empty and makes sure ADMIN_TOKEN exists. A new
- * embedded data folder begins as a copy of the build's image of the seed (src/db/seed-image.ts), already
+ * embedded data folder begins as a copy of the build's image of the seed (src/units/seed-image.ts), already
  * migrated and seeded.
  */
 export async function openPreparedDatabase(config: Config, log: (msg: string) => void = () => {}): Promise<Database> {

@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import { startServer, failedStart } from './helpers/server-process.ts'
-import { findSeedImage } from '../src/db/seed-image.ts'
+import { findSeedImage } from '../src/units/seed-image.ts'
 
 t.test('the server starts on an empty data folder, serves the national seed, refuses a second process and stops on SIGTERM', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-server-'))

@@ -3,7 +3,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { IMAGES_DIR } from '../../src/db/seed-image.ts'
+import { IMAGES_DIR } from '../../src/units/seed-image.ts'
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
 const children = new Set<ChildProcess>()

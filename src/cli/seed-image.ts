@@ -1,8 +1,8 @@
 /**
- * Writes the prebuilt embedded database of the default seed into dist/seed-images as a data folder (src/db/seed-image.ts),
+ * Writes the prebuilt embedded database of the default seed into dist/seed-images as a data folder (src/units/seed-image.ts),
  * unless one for the current migrations and seed files is there. The build runs it after compiling.
  */
-import { findSeedImage, pruneSeedImages, seedImagePath, writeSeedImage } from '../db/seed-image.ts'
+import { findSeedImage, pruneSeedImages, seedImagePath, writeSeedImage } from '../units/seed-image.ts'
 import type { SeedName } from '../config.ts'
 
 const SEED: SeedName = 'vietnam'

@@ -17,8 +17,6 @@ export type Database = {
   kind: 'pglite' | 'postgres'
   /** The driver under `db` (postgres.js on both databases; one connection to the embedded one). */
   client: postgres.Sql
-  /** Embedded database only: writes its data folder as a tar file that `loadFrom` accepts. */
-  dump?: (file: string) => Promise<void>
   /** Throws when the database does not answer. */
   ping(): Promise<void>
   close(): Promise<void>
@@ -32,9 +30,7 @@ export type OpenOptions = {
   connectTimeoutSeconds?: number
   statementTimeoutMs?: number
   poolSize?: number
-  /** Embedded database only: start from this tar file of a data folder (written by `dump`) instead of an empty one. */
-  loadFrom?: string
-  /** Embedded database in a folder only: a new folder starts as a copy of this data folder (src/db/seed-image.ts). */
+  /** Embedded database in a folder only: a new folder starts as a copy of this data folder (src/units/seed-image.ts). */
   copyFrom?: string
 }
 
@@ -101,7 +97,7 @@ async function openPglite(options: OpenOptions): Promise<Database> {
   let thread: Awaited<ReturnType<typeof startPgliteThread>>
   try {
     if (!inMemory && options.copyFrom) copyDataFolder(options.copyFrom, path.join(dataDir, 'pglite'))
-    thread = await startPgliteThread(inMemory ? dataDir : path.join(dataDir, 'pglite'), options.loadFrom)
+    thread = await startPgliteThread(inMemory ? dataDir : path.join(dataDir, 'pglite'))
   } catch (err) {
     unlock()
     throw err
@@ -116,7 +112,6 @@ async function openPglite(options: OpenOptions): Promise<Database> {
     db,
     kind: 'pglite',
     client,
-    dump: (file) => thread.dump(file),
     ping: async () => {
       if (!thread.alive()) throw Object.assign(new Error('The embedded database has stopped'), { code: 'CONNECTION_CLOSED' })
       await ping()

@@ -8,8 +8,6 @@ export type PgliteThread = {
   socketPath: string
   /** False once the thread has stopped (closed, or crashed). */
   alive(): boolean
-  /** Writes the whole data folder as an uncompressed tar file (PGlite's loadDataDir format). */
-  dump(file: string): Promise<void>
   close(): Promise<void>
 }
 
@@ -18,13 +16,12 @@ const WORKER = siblingModule(import.meta.url, 'pglite-worker')
 type Message = { type: string; message?: string }
 
 /**
- * Starts PGlite on `dataDir` ('memory://…' or a folder) in a worker thread, optionally from a tar file of
- * a data folder. The socket lives in a fresh folder only this user can enter: PGlite has no authentication.
+ * Starts PGlite on `dataDir` ('memory://…' or a folder) in a worker thread. The socket lives in a fresh folder only this user can enter: PGlite has no authentication.
  */
-export async function startPgliteThread(dataDir: string, loadFrom?: string): Promise<PgliteThread> {
+export async function startPgliteThread(dataDir: string): Promise<PgliteThread> {
   const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-db-'))
   const socketPath = path.join(socketDir, '.s.PGSQL.5432')
-  const worker = startWorker(WORKER, { workerData: { dataDir, socketPath, loadFrom } })
+  const worker = startWorker(WORKER, { workerData: { dataDir, socketPath } })
   let running = true
   const exited = new Promise<void>((resolve) => worker.once('exit', () => { running = false; resolve() }))
   // A crash after start is seen by the driver (connection refused) and answered 503; it must not end the process.
@@ -53,18 +50,6 @@ export async function startPgliteThread(dataDir: string, loadFrom?: string): Pro
   return {
     socketPath,
     alive: () => running,
-    dump: async (file) => {
-      const done = next(['dumped', 'dump-failed'])
-      // A dump asked for keeps the process alive until written, even when nothing else is pending on this thread.
-      worker.ref()
-      try {
-        worker.postMessage({ type: 'dump', file })
-        const answer = await done
-        if (answer.type === 'dump-failed') throw new Error(`The embedded database could not be written to ${file}: ${answer.message}`)
-      } finally {
-        worker.unref()
-      }
-    },
     close: () => {
       closing ??= (async () => {
         if (running) {

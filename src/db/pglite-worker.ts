@@ -4,23 +4,21 @@
  * the PostgreSQL wire protocol on a private Unix socket; the main thread talks to it with postgres.js,
  * the same driver as for a PostgreSQL server.
  *
- * workerData: { dataDir, socketPath, loadFrom? }. Messages to the parent: {type:'ready'}, {type:'failed', message},
- * {type:'dumped'|'dump-failed'|'closed'}. From the parent: {type:'dump', file} (writes the data folder as a tar file) and {type:'close'}.
+ * workerData: { dataDir, socketPath }. Messages to the parent: {type:'ready'}, {type:'failed', message},
+ * {type:'closed'}. From the parent: {type:'close'}.
  */
-import fs from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 import { PGlite } from '@electric-sql/pglite'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 
-type Start = { dataDir: string; socketPath: string; loadFrom?: string }
-const { dataDir, socketPath, loadFrom } = workerData as Start
+type Start = { dataDir: string; socketPath: string }
+const { dataDir, socketPath } = workerData as Start
 const port = parentPort!
 
 let db: PGlite
 let server: PGLiteSocketServer
 try {
-  const loadDataDir = loadFrom ? new Blob([fs.readFileSync(loadFrom)]) : undefined
-  db = await PGlite.create(dataDir, loadDataDir ? { loadDataDir } : {})
+  db = await PGlite.create(dataDir)
   // One connection: PGlite has one session, and the multiplexer of several connections interleaves
   // their extended-protocol messages (and prepared statement names) outside transactions.
   server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 1 })
@@ -31,16 +29,7 @@ try {
   port.close()
 }
 
-const onMessage = async (m: { type: string; file?: string }) => {
-  if (m.type === 'dump' && m.file) {
-    try {
-      const tar = await db.dumpDataDir('none')
-      fs.writeFileSync(m.file, Buffer.from(await tar.arrayBuffer()))
-      port.postMessage({ type: 'dumped' })
-    } catch (err) {
-      port.postMessage({ type: 'dump-failed', message: err instanceof Error ? err.message : String(err) })
-    }
-  }
+const onMessage = async (m: { type: string }) => {
   if (m.type === 'close') {
     try {
       await server.stop()
@@ -51,4 +40,4 @@ const onMessage = async (m: { type: string; file?: string }) => {
     }
   }
 }
-port.on('message', (m: { type: string; file?: string }) => { void onMessage(m) })
+port.on('message', (m: { type: string }) => { void onMessage(m) })

@@ -1,7 +1,7 @@
 /**
  * One migrated (and one migrated and seeded) database per test run, copied for each test file instead of
  * migrating and seeding every time: a PostgreSQL template database (`CREATE DATABASE … TEMPLATE`), or for
- * PGlite a tar file of a data folder (`loadDataDir`). They are built by the code path the server uses
+ * PGlite a data folder that each test file copies (as a first start copies the build's seeded image). They are built by the code path the server uses
  * (openDatabase, prepareDatabase, seedIfEmpty), and named by a hash of everything that decides their
  * content (migrations, schema, seed), so a change there makes a new one.
  * Built lazily by the first test file that needs one: under an advisory lock on PostgreSQL; for PGlite the
@@ -16,7 +16,7 @@ import postgres from 'postgres'
 import { openDatabase, type OpenOptions } from '../../src/db/open.ts'
 import { prepareDatabase, MIGRATIONS_FOLDER } from '../../src/db/migrate.ts'
 import { seedIfEmpty } from '../../src/units/seed.ts'
-import { writeSeedTar } from '../../src/db/seed-image.ts'
+import { writeSeedImage } from '../../src/units/seed-image.ts'
 import type { SeedName } from '../../src/config.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -53,12 +53,11 @@ async function build(options: OpenOptions, seed: SeedName | null): Promise<void>
   }
 }
 
-/** The tar file of a migrated (and seeded) PGlite data folder, built when missing. */
+/** A migrated (and seeded) PGlite data folder, built when missing; each test file opens a copy of it. */
 export async function pgliteTemplate(seed: SeedName | null): Promise<string> {
-  const file = path.join(os.tmpdir(), `kyso-test-template-${templateHash()}-${seed ?? 'bare'}.tar`)
-  // Two test files may build it at once; each writes its own file and renames it into place (atomic, same content).
-  if (!fs.existsSync(file)) await writeSeedTar(seed, file)
-  return file
+  const folder = path.join(os.tmpdir(), `kyso-test-template-${templateHash()}-${seed ?? 'bare'}`)
+  if (!fs.existsSync(path.join(folder, 'PG_VERSION'))) await writeSeedImage(seed, folder)
+  return folder
 }
 
 /** The name of a migrated (and seeded) template database on the server at `base`, built when missing. */

@@ -4,18 +4,18 @@
  * and loading every unit version and the lineage (a plain file copy: PGlite's own loading of a tar file
  * takes seconds). An image is named by a hash of what decides its content (the migrations, the seed files,
  * the PGlite version): a start that finds none, or one made from other inputs, migrates and seeds as before.
- * The tests keep the same kind of database as a tar file, which an in-memory PGlite loads.
+ * The tests copy the same kind of folder for each test file.
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
-import { openDatabase, type Database, type OpenOptions } from './open.ts'
-import { MIGRATIONS_FOLDER, prepareDatabase } from './migrate.ts'
-import { SEED_DIR, SEEDS, seedIfEmpty } from '../units/seed.ts'
+import { openDatabase, type OpenOptions } from '../db/open.ts'
+import { MIGRATIONS_FOLDER, prepareDatabase } from '../db/migrate.ts'
+import { SEED_DIR, SEEDS, seedIfEmpty } from './seed.ts'
 import type { SeedName } from '../config.ts'
 
-/** dist/seed-images under the package root, from src/db and from dist/db alike. */
+/** dist/seed-images under the package root, from src/units and from dist/units alike. */
 export const IMAGES_DIR = path.resolve(import.meta.dirname, '../../dist/seed-images')
 
 /** The installed PGlite's version (its package.json is not exported: found from its entry point). */
@@ -51,39 +51,31 @@ export function findSeedImage(seed: SeedName, dir = IMAGES_DIR): string | null {
   return fs.existsSync(path.join(image, 'PG_VERSION')) ? image : null
 }
 
-async function buildInto(options: OpenOptions, seed: SeedName | null, then: (database: Database) => Promise<void> = async () => {}): Promise<void> {
+async function buildInto(options: OpenOptions, seed: SeedName | null): Promise<void> {
   const database = await openDatabase(options)
   try {
     await prepareDatabase(database, options, async (db) => { if (seed) await seedIfEmpty(db, seed) })
-    await then(database)
   } finally {
     await database.close()
   }
 }
 
-/** Writes the image of `seed` as the folder `image`: built beside it, closed cleanly, renamed into place. */
-export async function writeSeedImage(seed: SeedName, image: string): Promise<void> {
+/**
+ * Writes the image of `seed` (or of the migrations alone, for null) as the folder `image`: built beside it,
+ * closed cleanly, renamed into place. Two processes may build it at once: the first rename wins, the other's
+ * copy is dropped.
+ */
+export async function writeSeedImage(seed: SeedName | null, image: string): Promise<void> {
   const partial = `${image}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`
   try {
     await buildInto({ databaseUrl: null, dataDir: partial, statementTimeoutMs: 600_000 }, seed)
-    fs.renameSync(path.join(partial, 'pglite'), image)
+    try {
+      fs.renameSync(path.join(partial, 'pglite'), image)
+    } catch (err) {
+      if (!fs.existsSync(path.join(image, 'PG_VERSION'))) throw err
+    }
   } finally {
     fs.rmSync(partial, { recursive: true, force: true })
-  }
-}
-
-/**
- * Writes a migrated (and seeded, unless null) database as a tar file that an in-memory PGlite loads
- * (`OpenOptions.loadFrom`). Written beside and renamed into place, so a reader never sees half of one.
- */
-export async function writeSeedTar(seed: SeedName | null, file: string): Promise<void> {
-  const partial = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`
-  fs.mkdirSync(path.dirname(file), { recursive: true })
-  try {
-    await buildInto({ databaseUrl: null, dataDir: 'memory://', statementTimeoutMs: 600_000 }, seed, (database) => database.dump!(partial))
-    fs.renameSync(partial, file)
-  } finally {
-    fs.rmSync(partial, { force: true })
   }
 }
 
