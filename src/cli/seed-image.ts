@@ -1,6 +1,7 @@
 /**
- * Writes the prebuilt embedded database of the default seed into dist/seed-images as a data folder (src/units/seed-image.ts),
- * unless one for the current migrations and seed files is there. The build runs it after compiling.
+ * Writes the prebuilt embedded database of the default seed into dist/seed-images as a data folder
+ * (src/units/seed-image.ts), unless one for the current migrations and seed files is there. The build runs
+ * it after compiling.
  */
 import { findSeedImage, pruneSeedImages, seedImagePath, writeSeedImage } from '../units/seed-image.ts'
 import type { SeedName } from '../config.ts'
@@ -8,8 +9,7 @@ import type { SeedName } from '../config.ts'
 const SEED: SeedName = 'vietnam'
 
 async function run(): Promise<void> {
-  const found = findSeedImage(SEED)
-  if (found) return
+  if (findSeedImage(SEED)) return
   const started = performance.now()
   const file = seedImagePath(SEED)
   await writeSeedImage(SEED, file)

@@ -16,7 +16,8 @@ const WORKER = siblingModule(import.meta.url, 'pglite-worker')
 type Message = { type: string; message?: string }
 
 /**
- * Starts PGlite on `dataDir` ('memory://…' or a folder) in a worker thread. The socket lives in a fresh folder only this user can enter: PGlite has no authentication.
+ * Starts PGlite on `dataDir` ('memory://…' or a folder) in a worker thread. The socket lives in a fresh
+ * folder only this user can enter: PGlite has no authentication.
  */
 export async function startPgliteThread(dataDir: string): Promise<PgliteThread> {
   const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-db-'))

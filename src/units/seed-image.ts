@@ -51,7 +51,8 @@ export function findSeedImage(seed: SeedName, dir = IMAGES_DIR): string | null {
   return fs.existsSync(path.join(image, 'PG_VERSION')) ? image : null
 }
 
-async function buildInto(options: OpenOptions, seed: SeedName | null): Promise<void> {
+/** Opens the database of `options`, migrates it, loads `seed` (unless null) and closes it. */
+export async function buildSeededDatabase(options: OpenOptions, seed: SeedName | null): Promise<void> {
   const database = await openDatabase(options)
   try {
     await prepareDatabase(database, options, async (db) => { if (seed) await seedIfEmpty(db, seed) })
@@ -68,7 +69,7 @@ async function buildInto(options: OpenOptions, seed: SeedName | null): Promise<v
 export async function writeSeedImage(seed: SeedName | null, image: string): Promise<void> {
   const partial = `${image}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`
   try {
-    await buildInto({ databaseUrl: null, dataDir: partial, statementTimeoutMs: 600_000 }, seed)
+    await buildSeededDatabase({ databaseUrl: null, dataDir: partial, statementTimeoutMs: 600_000 }, seed)
     try {
       fs.renameSync(path.join(partial, 'pglite'), image)
     } catch (err) {

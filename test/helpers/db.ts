@@ -26,8 +26,9 @@ async function createDatabase(admin: postgres.Sql, name: string, template: strin
 
 /**
  * A fresh database for one test file: a new database on the PostgreSQL server at TEST_DATABASE_URL
- * when it is set, else PGlite in a temporary folder (in memory when not migrated). Migrated, and seeded with Bình Thuận when asked: a copy of
- * the run's template (template-db.ts), then prepared as the server would (which finds nothing to do).
+ * when it is set, else PGlite in a temporary folder (in memory when not migrated). Migrated, and seeded
+ * with Bình Thuận when asked: a copy of the run's template (template-db.ts), then prepared as the server
+ * would (which finds nothing to do).
  */
 export async function createTestDatabase(opts: { seed?: boolean | SeedName; migrate?: boolean } = {}): Promise<TestDatabase> {
   const base = process.env.TEST_DATABASE_URL

@@ -1,9 +1,9 @@
 /**
  * One migrated (and one migrated and seeded) database per test run, copied for each test file instead of
  * migrating and seeding every time: a PostgreSQL template database (`CREATE DATABASE … TEMPLATE`), or for
- * PGlite a data folder that each test file copies (as a first start copies the build's seeded image). They are built by the code path the server uses
- * (openDatabase, prepareDatabase, seedIfEmpty), and named by a hash of everything that decides their
- * content (migrations, schema, seed), so a change there makes a new one.
+ * PGlite a data folder that each test file copies (as a first start copies the build's seeded image). They
+ * are built by the code path the server uses (openDatabase, prepareDatabase, seedIfEmpty), and named by a
+ * hash of everything that decides their content (migrations, schema, seed), so a change there makes a new one.
  * Built lazily by the first test file that needs one: under an advisory lock on PostgreSQL; for PGlite the
  * first files may each build it and rename it into place. (tap's `before` step would do it once, but makes
  * tap collect coverage and fail the run on it.)
@@ -13,10 +13,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
-import { openDatabase, type OpenOptions } from '../../src/db/open.ts'
-import { prepareDatabase, MIGRATIONS_FOLDER } from '../../src/db/migrate.ts'
-import { seedIfEmpty } from '../../src/units/seed.ts'
-import { writeSeedImage } from '../../src/units/seed-image.ts'
+import { MIGRATIONS_FOLDER } from '../../src/db/migrate.ts'
+import { buildSeededDatabase, writeSeedImage } from '../../src/units/seed-image.ts'
 import type { SeedName } from '../../src/config.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -44,15 +42,6 @@ export function templateHash(): string {
   return digest
 }
 
-async function build(options: OpenOptions, seed: SeedName | null): Promise<void> {
-  const database = await openDatabase(options)
-  try {
-    await prepareDatabase(database, options, async (db) => { if (seed) await seedIfEmpty(db, seed) })
-  } finally {
-    await database.close()
-  }
-}
-
 /** A migrated (and seeded) PGlite data folder, built when missing; each test file opens a copy of it. */
 export async function pgliteTemplate(seed: SeedName | null): Promise<string> {
   const folder = path.join(os.tmpdir(), `kyso-test-template-${templateHash()}-${seed ?? 'bare'}`)
@@ -73,7 +62,7 @@ export async function postgresTemplate(base: string, seed: SeedName | null): Pro
         const building = `kyso_building_${crypto.randomBytes(6).toString('hex')}`
         await admin.unsafe(`create database ${building}`)
         try {
-          await build({ databaseUrl: withDatabase(base, building), dataDir: 'memory://', statementTimeoutMs: 600_000 }, seed)
+          await buildSeededDatabase({ databaseUrl: withDatabase(base, building), dataDir: 'memory://', statementTimeoutMs: 600_000 }, seed)
           await admin.unsafe(`alter database ${building} rename to ${name}`)
         } catch (err) {
           await admin.unsafe(`drop database if exists ${building} with (force)`)
