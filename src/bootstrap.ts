@@ -29,24 +29,30 @@ function imageFor(config: Config): string | undefined {
 }
 
 /**
- * Opens the configured database, migrates it, seeds it when empty and makes sure ADMIN_TOKEN exists. A new
- * embedded data folder begins as a copy of the build's image of the seed (src/units/seed-image.ts), already
- * migrated and seeded.
+ * Opens the configured database; the returned `prepared` then migrates it, seeds it when empty and makes sure
+ * ADMIN_TOKEN exists, while the caller may do work that needs no query (the server builds its routes). When
+ * `prepared` fails, the database is closed. A new embedded data folder begins as a copy of the build's image
+ * of the seed (src/units/seed-image.ts), already migrated and seeded.
  */
-export async function openPreparedDatabase(config: Config, log: (msg: string) => void = () => {}): Promise<Database> {
+export async function openDatabaseToPrepare(config: Config, log: (msg: string) => void = () => {}): Promise<{ database: Database; prepared: Promise<void> }> {
   const options = openOptions(config)
   const copyFrom = imageFor(config)
   const database = await openDatabase({ ...options, copyFrom })
   if (copyFrom) log(`Started the embedded database from the prebuilt image of the seed (${SEEDS[config.seed as SeedName].label}).`)
-  try {
-    await prepareDatabase(database, options, async (db) => {
-      const loaded = config.seed === 'none' ? null : await seedIfEmpty(db, config.seed)
-      if (loaded) log(`Loaded the seed: ${loaded}.`)
-      if (config.adminToken) await ensureAdminToken(db, config.adminToken)
-    })
-  } catch (err) {
+  const prepared = prepareDatabase(database, options, async (db) => {
+    const loaded = config.seed === 'none' ? null : await seedIfEmpty(db, config.seed)
+    if (loaded) log(`Loaded the seed: ${loaded}.`)
+    if (config.adminToken) await ensureAdminToken(db, config.adminToken)
+  }).catch(async (err: unknown) => {
     await database.close()
     throw err
-  }
+  })
+  return { database, prepared }
+}
+
+/** Opens the configured database and prepares it (openDatabaseToPrepare), then returns it. */
+export async function openPreparedDatabase(config: Config, log: (msg: string) => void = () => {}): Promise<Database> {
+  const { database, prepared } = await openDatabaseToPrepare(config, log)
+  await prepared
   return database
 }

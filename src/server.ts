@@ -1,5 +1,5 @@
 import { loadConfig, ConfigError } from './config.ts'
-import { openPreparedDatabase } from './bootstrap.ts'
+import { openDatabaseToPrepare } from './bootstrap.ts'
 import { DataDirInUseError } from './db/pglite-lock.ts'
 
 async function main(): Promise<void> {
@@ -14,13 +14,11 @@ async function main(): Promise<void> {
     throw err
   }
 
-  // The application's modules load on this thread while the embedded database starts in its own.
+  // The application's modules load on this thread while the embedded database starts in its own, and the
+  // routes are built while the database is migrated and seeded: building them runs no query.
   const appModule = import('./app.ts')
   appModule.catch(() => {})
-  let database
-  try {
-    database = await openPreparedDatabase(config, (msg) => console.log(msg))
-  } catch (err) {
+  const failed = (err: unknown): never => {
     if (err instanceof DataDirInUseError) {
       console.error(`kyso: ${err.message}`)
       process.exit(3)
@@ -28,9 +26,13 @@ async function main(): Promise<void> {
     console.error(`kyso: could not open the database (${config.databaseUrl ? 'PostgreSQL at DATABASE_URL' : `embedded, in ${config.dataDir}`}): ${(err as Error).name} ${(err as { code?: string }).code ?? ''}`)
     process.exit(1)
   }
+  const { database, prepared } = await openDatabaseToPrepare(config, (msg) => console.log(msg)).catch(failed)
+  prepared.catch(() => {})
 
   const { buildApp } = await appModule
   const app = await buildApp({ db: database.db, config, ping: database.ping })
+  await app.ready()
+  await prepared.catch(failed)
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return

@@ -43,6 +43,14 @@ t.test('the server starts on an empty data folder, serves the national seed, ref
   t.notMatch(server.output() + again.output(), /server-test-admin-token/, 'the admin token is never logged')
 })
 
+t.test('a database that does not answer stops the start with a clear message, and no secret', async (t) => {
+  // Port 1 on the loopback: nothing listens there, the connection is refused at once.
+  const result = await failedStart({ DATABASE_URL: 'postgres://kyso:s3cret-password@127.0.0.1:1/kyso', DB_CONNECT_TIMEOUT: '2' })
+  t.equal(result.code, 1)
+  t.match(result.output, /could not open the database \(PostgreSQL at DATABASE_URL\)/)
+  t.notMatch(result.output, /s3cret-password/, 'the password is not printed')
+})
+
 t.test('a bad configuration value stops the start with a clear message', async (t) => {
   for (const [name, value, pattern] of [
     ['PORT', 'eighty', /PORT must be a whole number/],
