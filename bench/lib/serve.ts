@@ -1,7 +1,7 @@
 /**
  * Child process of the benchmark: the real app (buildApp + listen on 127.0.0.1:0) on DATABASE_URL,
- * and beside it a bare Fastify route that returns a constant (the baseline of HTTP reads; /constant-sized?bytes=N one of N bytes). Runs in its
- * own process so that the load generator does not share the app's event loop. Tells its parent the two
+ * and beside it a bare Fastify route that returns a constant (the baseline of HTTP reads; /constant-sized?bytes=N
+ * returns one of N bytes). Runs in its own process so that the load generator does not share the app's event loop. Tells its parent the two
  * URLs over IPC; answers {type:'memory'} with process.memoryUsage() and process.cpuUsage(); stops on SIGTERM. {type:'profile', file} starts, then stops and writes, a CPU profile of one phase.
  * The database must already be migrated (the benchmark prepares it).
  */
