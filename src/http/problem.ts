@@ -26,7 +26,11 @@ export class HttpProblem extends Error {
   readonly extra: Record<string, unknown>
 
   constructor(status: number, code: AnswerCode, detail: string, extra: Record<string, unknown> = {}) {
+    // An answer, not a fault: no stack is captured, as for DomainError (a flood of 404s pays for no stack traces).
+    const stackTraceLimit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(detail)
+    Error.stackTraceLimit = stackTraceLimit
     this.name = 'HttpProblem'
     this.status = status
     this.code = code
