@@ -3,9 +3,8 @@
  * empty one and make sure ADMIN_TOKEN exists. The server and the command line start here.
  */
 import fs from 'node:fs'
-import path from 'node:path'
 import type { Config, SeedName } from './config.ts'
-import { openDatabase, type Database, type OpenOptions } from './db/open.ts'
+import { embeddedFolder, openDatabase, type Database, type OpenOptions } from './db/open.ts'
 import { prepareDatabase } from './db/migrate.ts'
 import { SEEDS, seedIfEmpty } from './units/seed.ts'
 import { ensureAdminToken } from './auth/tokens.ts'
@@ -24,7 +23,7 @@ export function openOptions(config: Config): OpenOptions {
 /** The build's image of the seed, for a new embedded data folder, when there is one for these migrations and seed files. */
 function imageFor(config: Config): string | undefined {
   if (config.databaseUrl || config.seed === 'none' || config.dataDir.startsWith('memory://')) return undefined
-  if (fs.existsSync(path.join(config.dataDir, 'pglite'))) return undefined
+  if (fs.existsSync(embeddedFolder(config.dataDir))) return undefined
   return findSeedImage(config.seed) ?? undefined
 }
 

@@ -81,6 +81,11 @@ function openPostgres(url: string, options: OpenOptions): Database {
   }
 }
 
+/** The folder PGlite keeps its files in, inside DATA_DIR (beside the lock file). */
+export function embeddedFolder(dataDir: string): string {
+  return path.join(dataDir, 'pglite')
+}
+
 /** Copies `from` to `to` when `to` does not exist yet; under the folder's lock, and renamed into place, so that no start sees half a copy. */
 function copyDataFolder(from: string, to: string): void {
   if (fs.existsSync(to)) return
@@ -96,8 +101,8 @@ async function openPglite(options: OpenOptions): Promise<Database> {
   const unlock = inMemory ? () => {} : lockDataDir(dataDir)
   let thread: Awaited<ReturnType<typeof startPgliteThread>>
   try {
-    if (!inMemory && options.copyFrom) copyDataFolder(options.copyFrom, path.join(dataDir, 'pglite'))
-    thread = await startPgliteThread(inMemory ? dataDir : path.join(dataDir, 'pglite'))
+    if (!inMemory && options.copyFrom) copyDataFolder(options.copyFrom, embeddedFolder(dataDir))
+    thread = await startPgliteThread(inMemory ? dataDir : embeddedFolder(dataDir))
   } catch (err) {
     unlock()
     throw err

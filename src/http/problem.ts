@@ -2,7 +2,7 @@
  * RFC 9457 problem details: the wire form of every refusal. Domain errors (src/lib/errors.ts) become one
  * here; the HTTP layer builds its own for what only it knows (a media type, a rate limit, a bad URL).
  */
-import type { DomainError } from '../lib/errors.ts'
+import { AnswerError, type DomainError } from '../lib/errors.ts'
 import { titleOf, type AnswerCode, type ProblemEntry } from '../lib/problem-codes.ts'
 
 export type ProblemBody = {
@@ -19,18 +19,14 @@ export function problemType(code: string): string {
   return `urn:kyso:problem:${code}`
 }
 
-export class HttpProblem extends Error {
+export class HttpProblem extends AnswerError {
   readonly status: number
   readonly code: AnswerCode
   readonly detail: string
   readonly extra: Record<string, unknown>
 
   constructor(status: number, code: AnswerCode, detail: string, extra: Record<string, unknown> = {}) {
-    // An answer, not a fault: no stack is captured, as for DomainError (a flood of 404s pays for no stack traces).
-    const stackTraceLimit = Error.stackTraceLimit
-    Error.stackTraceLimit = 0
     super(detail)
-    Error.stackTraceLimit = stackTraceLimit
     this.name = 'HttpProblem'
     this.status = status
     this.code = code

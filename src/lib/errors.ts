@@ -8,17 +8,26 @@ import { statusOf, type AnswerCode, type ProblemEntry } from './problem-codes.ts
 
 export type { ProblemEntry }
 
-export class DomainError extends Error {
+/**
+ * An error that is an answer, not a fault: it captures no stack (a large batch may refuse a thousand items,
+ * a flood of requests for missing pages makes as many 404s). Domain refusals and HTTP problems extend it.
+ */
+export class AnswerError extends Error {
+  constructor(message: string) {
+    const stackTraceLimit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
+    super(message)
+    Error.stackTraceLimit = stackTraceLimit
+  }
+}
+
+export class DomainError extends AnswerError {
   readonly code: AnswerCode
   readonly detail: string
   readonly extra: Record<string, unknown>
 
   constructor(code: AnswerCode, detail: string, extra: Record<string, unknown> = {}) {
-    // A refusal is an answer, not a fault: no stack is captured (a large batch may refuse a thousand items).
-    const stackTraceLimit = Error.stackTraceLimit
-    Error.stackTraceLimit = 0
     super(detail)
-    Error.stackTraceLimit = stackTraceLimit
     this.name = new.target.name
     this.code = code
     this.detail = detail

@@ -10,7 +10,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
-import { openDatabase, type OpenOptions } from '../db/open.ts'
+import { embeddedFolder, openDatabase, type OpenOptions } from '../db/open.ts'
 import { MIGRATIONS_FOLDER, prepareDatabase } from '../db/migrate.ts'
 import { SEED_DIR, SEEDS, seedIfEmpty } from './seed.ts'
 import type { SeedName } from '../config.ts'
@@ -71,7 +71,7 @@ export async function writeSeedImage(seed: SeedName | null, image: string): Prom
   try {
     await buildSeededDatabase({ databaseUrl: null, dataDir: partial, statementTimeoutMs: 600_000 }, seed)
     try {
-      fs.renameSync(path.join(partial, 'pglite'), image)
+      fs.renameSync(embeddedFolder(partial), image)
     } catch (err) {
       if (!fs.existsSync(path.join(image, 'PG_VERSION'))) throw err
     }
