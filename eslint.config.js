@@ -27,7 +27,7 @@ export default tseslint.config(
   {
     // Outside the TypeScript project: JavaScript (build script, command, the dashboard's browser code) and
     // the OpenAPI client, whose types exist only where test/openapi/client.test.ts generates them.
-    files: ['**/*.js', 'test/openapi/client/**'],
+    files: ['**/*.js', '**/*.mjs', 'test/openapi/client/**'],
     extends: [tseslint.configs.disableTypeChecked],
   },
   {

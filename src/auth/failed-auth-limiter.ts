@@ -2,7 +2,13 @@
 export class FailedAuthLimiter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>()
 
-  constructor(private readonly maxPerMinute: number, private readonly now: () => number = Date.now) {}
+  private readonly maxPerMinute: number
+  private readonly now: () => number
+
+  constructor(maxPerMinute: number, now: () => number = Date.now) {
+    this.maxPerMinute = maxPerMinute
+    this.now = now
+  }
 
   /** Seconds to wait when the address is over its limit, else 0. */
   retryAfter(address: string): number {

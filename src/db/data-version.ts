@@ -20,7 +20,11 @@ export async function readDataVersion(db: DbOrTx): Promise<number> {
 export class SingleFlightVersion {
   private waiting: Promise<number> | null = null
 
-  constructor(private readonly query: () => Promise<number>) {}
+  private readonly query: () => Promise<number>
+
+  constructor(query: () => Promise<number>) {
+    this.query = query
+  }
 
   current(): Promise<number> {
     if (this.waiting) return this.waiting

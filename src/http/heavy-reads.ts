@@ -17,7 +17,11 @@ export function isHeavyRead(url: string, query: unknown): boolean {
 /** Counts per key in fixed one-minute windows (per process). */
 class MinuteCounter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>()
-  constructor(private readonly max: number) {}
+  private readonly max: number
+
+  constructor(max: number) {
+    this.max = max
+  }
 
   /** Counts one more; seconds to wait when that is over the limit, else 0. */
   take(key: string, now = Date.now()): number {

@@ -19,7 +19,11 @@ export class ReadCache {
   hits = 0
   misses = 0
 
-  constructor(readonly maxBytes: number) {}
+  readonly maxBytes: number
+
+  constructor(maxBytes: number) {
+    this.maxBytes = maxBytes
+  }
 
   get bytes(): number { return this.held }
   get size(): number { return this.entries.size }

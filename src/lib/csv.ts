@@ -3,8 +3,11 @@
 export type CsvRow = { line: number; fields: string[] }
 
 export class CsvSyntaxError extends Error {
-  constructor(readonly line: number, message: string) {
+  readonly line: number
+
+  constructor(line: number, message: string) {
     super(message)
+    this.line = line
     this.name = 'CsvSyntaxError'
   }
 }

@@ -26,12 +26,22 @@ export class WorkerPool<In, Out> {
   completed = 0
   private closed = false
 
+  private readonly file: URL
+  private readonly size: number
+  private readonly maxQueue: number
+  private readonly toError: (e: WorkerError) => Error
+
   constructor(
-    private readonly file: URL,
-    private readonly size = DEFAULT_POOL_SIZE,
-    private readonly maxQueue = 64,
-    private readonly toError: (e: WorkerError) => Error = (e) => Object.assign(new Error(e.message), { name: e.name }),
-  ) {}
+    file: URL,
+    size = DEFAULT_POOL_SIZE,
+    maxQueue = 64,
+    toError: (e: WorkerError) => Error = (e) => Object.assign(new Error(e.message), { name: e.name }),
+  ) {
+    this.file = file
+    this.size = size
+    this.maxQueue = maxQueue
+    this.toError = toError
+  }
 
   private spawn(): Slot {
     const worker = startWorker(this.file)

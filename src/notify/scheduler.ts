@@ -30,7 +30,16 @@ export class Notifier {
   private running: Promise<TickResult> | null = null
   private stopped = false
 
-  constructor(private readonly db: Db, private readonly config: Config, readonly now: () => Date, private readonly log: FastifyBaseLogger) {
+  private readonly db: Db
+  private readonly config: Config
+  readonly now: () => Date
+  private readonly log: FastifyBaseLogger
+
+  constructor(db: Db, config: Config, now: () => Date, log: FastifyBaseLogger) {
+    this.db = db
+    this.config = config
+    this.now = now
+    this.log = log
     this.mailer = createMailer(config.smtpUrl, config.smtpFrom, config.webhookTimeoutMs)
     this.deliverOptions = {
       mailer: this.mailer, allowPrivate: config.webhookAllowPrivate, timeoutMs: config.webhookTimeoutMs,

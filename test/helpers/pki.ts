@@ -5,7 +5,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { KeyObject } from 'node:crypto'
-import { generateKey, issueCertificate, issueCrl, type IssueOptions, type Issued, type KeyPair, type NameSpec } from '../../src/pki/issue.ts'
+import { issueCertificate, issueCrl, type IssueOptions, type Issued, type KeyPair, type NameSpec } from '../../src/pki/issue.ts'
+import { generateKey } from './test-keys.ts'
 import type { App } from '../../src/http/types.ts'
 
 export const REAL_CERTS = path.resolve(import.meta.dirname, '../fixtures/real-certs')
@@ -19,7 +20,7 @@ const YEAR = 365 * 24 * 3600 * 1000
 export const day = (iso: string) => new Date(`${iso}T00:00:00Z`)
 
 let sharedLeafKey: KeyPair | null = null
-/** One RSA-2048 key for all leaves: generating keys is the slow part, and certificates differ anyway. */
+/** One RSA-2048 key for all leaves of a file: certificates differ anyway. */
 export function leafKey(): KeyPair {
   sharedLeafKey ??= generateKey({ type: 'rsa', bits: 2048 })
   return sharedLeafKey

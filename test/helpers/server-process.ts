@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
+import { STRIPS_TYPES } from '../../src/lib/worker-module.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
 export type ServerProcess = { child: ChildProcess; url: string; output: () => string; exited: Promise<number | null> }
 
-/** How the server is run: from the sources through tsx, or compiled (`npm start`'s form; build it first). */
-export const FROM_SOURCES = ['--import', 'tsx', 'src/server.ts']
+/** How the server is run: from the sources (through tsx where Node.js does not strip types), or compiled (`npm start`'s form; build it first). */
+export const FROM_SOURCES = [...(STRIPS_TYPES ? [] : ['--import', 'tsx']), 'src/server.ts']
 export const COMPILED = ['--enable-source-maps', 'dist/server.js']
 
 /** Starts the server as its own process on a free port and waits until it listens. */
@@ -34,7 +35,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 180_0
 
 /** Runs the server expecting it to refuse to start; resolves with its exit code and output. */
 export async function failedStart(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, FROM_SOURCES, {
     cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', SEED: 'binh-thuan-2017', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
