@@ -26,7 +26,7 @@ import { benchDatabase, createThrowawayDatabase } from './lib/database.ts'
 import { NATIONAL_CSV, NATIONAL_LINEAGE, SEED_FILE, loadDataSet, type LoadReport } from './lib/national.ts'
 import { intakeRows, intakeSizes, makeChain, measureDocuments, measurePki, measureRegistrations, prepareRegistrar, type PkiResult, type RegistrationResult } from './lib/intake.ts'
 import { coldStart, ensureBuilt, withoutSeedImages, rssOf, startBenchServer, tempDir, type BenchServer, type ColdStart } from './lib/server.ts'
-import { readEachFor, readFor, type LoadResult } from './lib/http.ts'
+import { READ_LOAD_TOOL, readEachFor, readFor, type LoadResult } from './lib/http.ts'
 import { timeRuns, type Timing } from './lib/stats.ts'
 import { fmt, machine, ms, ratio, table, writeResults, type Row } from './lib/report.ts'
 
@@ -126,8 +126,12 @@ async function main(): Promise<void> {
         // First reads: every request a day not asked before (10,000 days from 2000-01-01), so none is in the cache.
         const days = Array.from({ length: 10_000 }, (_, i) => new Date(Date.UTC(2000, 0, 1 + i)).toISOString().slice(0, 10))
         firstReadLoad = await readEachFor(`${cacheServer.appUrl}/v1/coverage?parent=60&asOf=`, days, seconds)
-        cachedLoad = await readFor(`${cacheServer.appUrl}/v1/coverage?parent=60&asOf=2017-12-31`, seconds)
-        // The constant route again, right after, in the same process: the load on a shared machine moves.
+        // Both compiled by V8 first (a second each, not measured), then measured one right after the other, in the
+        // same process: the load on a shared machine moves.
+        const cachedUrl = `${cacheServer.appUrl}/v1/coverage?parent=60&asOf=2017-12-31`
+        await readFor(cachedUrl, 1)
+        await readFor(`${cacheServer.constantUrl}/constant`, 1)
+        cachedLoad = await readFor(cachedUrl, seconds)
         cachedConstantLoad = await readFor(`${cacheServer.constantUrl}/constant`, seconds)
         cachedBytes = (await (await fetch(`${cacheServer.appUrl}/v1/coverage?parent=60&asOf=2017-12-31`)).arrayBuffer()).byteLength
         sizedConstantLoad = await readFor(`${cacheServer.constantUrl}/constant-sized?bytes=${cachedBytes}`, seconds)
@@ -185,7 +189,7 @@ async function main(): Promise<void> {
     })
     if (!INTAKE) {
       rows.push({
-        figure: `coverage read over HTTP, GET /v1/coverage?parent=60&asOf=2017-12-31, read cache off, 10 connections, ${fmt(coverageLoad!.seconds)} s: req/s (p99)`,
+        figure: `coverage read over HTTP, GET /v1/coverage?parent=60&asOf=2017-12-31, read cache off, 10 connections (${READ_LOAD_TOOL}), ${fmt(coverageLoad!.seconds)} s: req/s (p99)`,
         kyso: `${fmt(coverageLoad!.rps)} (p99 ${coverageLoad!.p99} ms)`, baseline: `${fmt(constantLoad!.rps)} (p99 ${constantLoad!.p99} ms), Fastify route returning a constant`,
         ratio: ratio(coverageLoad!.rps, constantLoad!.rps, 3), target: '', met: null,
       }, {
@@ -193,7 +197,7 @@ async function main(): Promise<void> {
         kyso: `${fmt(firstReadLoad!.rps)} (p99 ${firstReadLoad!.p99} ms)`, baseline: `${fmt(coverageLoad!.rps)}, the read with the cache off`,
         ratio: ratio(firstReadLoad!.rps, coverageLoad!.rps, 2), target: '', met: null,
       }, {
-        figure: 'the same, read cache on, repeated (cached): req/s (p99)',
+        figure: 'the same, read cache on, repeated (cached), after a second of warm-up: req/s (p99)',
         kyso: `${fmt(cachedLoad!.rps)} (p99 ${cachedLoad!.p99} ms)`, baseline: `${fmt(cachedConstantLoad!.rps)}, the constant route measured right after`,
         ratio: ratio(cachedLoad!.rps, cachedConstantLoad!.rps, 2), target: '≥ 0.5 of the constant route', met: cachedLoad!.rps >= 0.5 * cachedConstantLoad!.rps,
       }, {

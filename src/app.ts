@@ -22,7 +22,8 @@ import { schemaCompilers } from './http/schema-compilers.ts'
 import { registerAuth } from './auth/hook.ts'
 import { registerReadCache } from './http/read-cache-hook.ts'
 import type { ReadCache } from './http/read-cache.ts'
-import { SingleFlightVersion, readDataVersion } from './db/data-version.ts'
+import { ReadCacheFront, serverWithFront } from './http/read-cache-front.ts'
+import { DataVersionWatch, type Listen } from './db/version-watch.ts'
 import healthRoutes from './health/routes.ts'
 import unitRoutes, { unitSchemas } from './units/routes.ts'
 import authRoutes from './auth/routes.ts'
@@ -44,12 +45,16 @@ export type BuildOptions = {
   logger?: FastifyServerOptions['logger']
   /** The notification scheduler's clock (tests move it). */
   clock?: () => Date
+  /** Notifications of the database (PostgreSQL): the read cache learns new data versions from them at once. */
+  listen?: Listen
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The read cache, or null when READ_CACHE_MAX_BYTES is 0. */
     readCache: ReadCache | null
+    /** Its front in the HTTP server (answers kept for everyone), or null with the cache off. */
+    readCacheFront: ReadCacheFront | null
   }
 }
 
@@ -57,6 +62,7 @@ export const ROUTE_MODULES = [healthRoutes, unitRoutes, authRoutes, auditRoutes,
 
 export async function buildApp(options: BuildOptions): Promise<App> {
   const { db, config } = options
+  const front = config.readCacheMaxBytes > 0 ? new ReadCacheFront(redactedUrl) : null
   const app = Fastify({
     logger: options.logger ?? {
       level: config.logLevel,
@@ -74,7 +80,9 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     schemaController: { compilersFactory: schemaCompilers() },
+    ...(front ? { serverFactory: serverWithFront(front) } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>()
+  front?.useLogger(app.log)
 
   for (const schema of [...sharedSchemas, ...unitSchemas, ...reportingSchemas, ...certificateSchemas, ...trustSchemas, ...documentSchemas]) app.addSchema(schema)
   registerErrorHandling(app)
@@ -88,10 +96,10 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   registerIdempotency(app, db, { caller: (request) => request.actor?.id ?? request.actor?.name ?? null, abandonAfterMs: 2 * requestDeadlineOf(config) })
   registerHeavyReadLimits(app, { concurrency: config.heavyReadConcurrency, anonymousPerMinute: config.heavyReadsPerMinute })
   // After authentication (onRequest): a cached answer goes only to whom the route would answer.
-  const readCache = config.readCacheMaxBytes > 0
-    ? registerReadCache(app, { maxBytes: config.readCacheMaxBytes, versions: new SingleFlightVersion(() => readDataVersion(db)) })
-    : null
+  const versions = new DataVersionWatch(db, { listen: options.listen, onError: (err) => app.log.warn({ err }, 'read cache: the data version lease could not be renewed') })
+  const readCache = config.readCacheMaxBytes > 0 ? registerReadCache(app, { maxBytes: config.readCacheMaxBytes, versions, front }) : null
   app.decorate('readCache', readCache)
+  app.decorate('readCacheFront', front)
   await registerOpenApi(app)
 
   const ping = options.ping ?? (async () => { await db.execute(sql`select 1`) })

@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   prepared.catch(() => {})
 
   const { buildApp } = await appModule
-  const app = await buildApp({ db: database.db, config, ping: database.ping })
+  const listen = database.kind === 'postgres' ? database.client.listen.bind(database.client) : undefined
+  const app = await buildApp({ db: database.db, config, ping: database.ping, listen })
   await app.ready()
   await prepared.catch(failed)
   let closing = false

@@ -15,7 +15,8 @@ import { buildApp } from '../../src/app.ts'
 
 const config = loadConfig(process.env)
 const database = await openDatabase(openOptions(config))
-const app = await buildApp({ db: database.db, config, ping: database.ping })
+const listen = database.kind === 'postgres' ? database.client.listen.bind(database.client) : undefined
+const app = await buildApp({ db: database.db, config, ping: database.ping, listen })
 const appUrl = await app.listen({ port: 0, host: '127.0.0.1' })
 
 const constant = Fastify({ logger: false })

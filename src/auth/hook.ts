@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/open.ts'
 import type { Access } from '../http/access.ts'
 import { roleAllows, type Actor } from './actor.ts'
@@ -30,28 +30,41 @@ export function registerAuth(app: FastifyInstance, db: Db, options: { publicRepo
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/documentation')) route.config = { ...route.config, access: 'open' }
   })
-  app.addHook('onRequest', async (request, reply) => {
-    const access: Access = request.routeOptions.config?.access ?? (request.routeOptions.url ? 'admin' : 'open')
-    const token = bearer(request)
-    if (access === 'open' && token === undefined) return
-    if (token !== undefined) {
-      const wait = limiter.retryAfter(request.ip)
-      if (wait > 0) {
-        reply.header('retry-after', String(wait))
-        throw new RateLimited('Too many failed authentications from this address. Wait before trying again.')
-      }
-      const actor = token === null ? null : await findActor(db, token)
-      if (!actor) {
-        limiter.fail(request.ip)
-        throw new Unauthorized('The token is not valid (unknown, revoked or badly formed).')
-      }
-      request.actor = actor
+  const authenticate = async (request: FastifyRequest, reply: FastifyReply, access: Access, token: string | null) => {
+    const wait = limiter.retryAfter(request.ip)
+    if (wait > 0) {
+      reply.header('retry-after', String(wait))
+      throw new RateLimited('Too many failed authentications from this address. Wait before trying again.')
     }
+    const actor = token === null ? null : await findActor(db, token)
+    if (!actor) {
+      limiter.fail(request.ip)
+      throw new Unauthorized('The token is not valid (unknown, revoked or badly formed).')
+    }
+    request.actor = actor
+    authorize(request, access)
+  }
+  const authorize = (request: FastifyRequest, access: Access) => {
     if (access === 'open' || (access === 'public' && options.publicReports)) return
     if (!request.actor) throw new Unauthorized()
     if (!roleAllows(request.actor.role, access)) {
       throw new Forbidden(`This needs the ${access} role; the token has the ${request.actor.role} role.`)
     }
+  }
+  // A callback hook: a request without a token, the most common kind, is decided without a promise.
+  app.addHook('onRequest', (request, reply, done) => {
+    const access: Access = request.routeOptions.config?.access ?? (request.routeOptions.url ? 'admin' : 'open')
+    const token = bearer(request)
+    if (token !== undefined) {
+      authenticate(request, reply, access, token).then(() => done(), done)
+      return
+    }
+    try {
+      authorize(request, access)
+    } catch (err) {
+      return done(err as Error)
+    }
+    done()
   })
 }
 

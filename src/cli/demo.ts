@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url'
 import { loadConfig, ConfigError } from '../config.ts'
 import { openPreparedDatabase } from '../bootstrap.ts'
 import { DataDirInUseError } from '../db/pglite-lock.ts'
+import { waitUntilSeen } from '../db/version-watch.ts'
 import type { Db } from '../db/open.ts'
 import { DEMO_PROVINCE, DEMO_YEAR, loadDemo } from '../demo/load.ts'
 import { ministryReport } from '../reports/service.ts'
@@ -59,6 +60,8 @@ export async function runDemo(args: string[], io: Io): Promise<number> {
   try {
     io.stdout.write(`Loading the 2017 Bình Thuận DEMONSTRATION into ${config.databaseUrl ? 'the PostgreSQL database at DATABASE_URL' : `the embedded database in ${config.dataDir}`}.\n`)
     const result = await loadDemo(database.db, (line) => io.stdout.write(`${line}\n`))
+    // Done only once every running server's read cache has taken the demonstration in.
+    await waitUntilSeen(database.db)
     if (result.status === 'already_loaded') {
       io.stdout.write(`The demonstration is already loaded (${result.certificates} demonstration certificates); nothing was changed.\n`)
     } else {

@@ -3,6 +3,7 @@ import { loadConfig } from '../config.ts'
 import { openPreparedDatabase } from '../bootstrap.ts'
 import { importUnits } from '../units/import.ts'
 import { importLineage } from '../units/lineage.ts'
+import { waitUntilSeen } from '../db/version-watch.ts'
 import type { Db } from '../db/open.ts'
 import type { Actor } from '../auth/actor.ts'
 import { SYSTEM_ACTOR } from '../auth/actor.ts'
@@ -34,6 +35,8 @@ export async function runImportCsv(command: string, args: string[], io: Io): Pro
   const database = await openPreparedDatabase(config)
   try {
     const result = await importer(database.db, { ...SYSTEM_ACTOR, name: `kyso ${command}` }, bytes, `file:${file}`)
+    // Done only once every running server's read cache has taken the import in.
+    await waitUntilSeen(database.db)
     const seconds = ((performance.now() - started) / 1000).toFixed(2)
     io.stdout.write(`Imported ${file}: ${result.inserted} inserted, ${result.updated} updated in ${seconds} s.\n`)
     return 0

@@ -220,6 +220,18 @@ export const dataVersion = pgTable('data_version', {
 }, (t) => [check('data_version_single_row_check', sql`${t.id} = 1`)])
 
 /**
+ * The running instances whose read caches answer without asking the data version (db/version-watch.ts): each
+ * renews its lease every second and records the highest version it has taken in. A write is answered only
+ * once every instance holding a lease has seen its version, so no instance serves an answer older than a
+ * write someone has been told is done.
+ */
+export const cacheInstances = pgTable('cache_instances', {
+  id: uuid('id').primaryKey(),
+  seen: bigint('seen', { mode: 'number' }).notNull(),
+  leaseUntil: tstz('lease_until').notNull(),
+})
+
+/**
  * Writes sent with an Idempotency-Key header: one row per caller and key, reserved before the write runs and
  * completed with its answer, so that a retry gets that answer instead of a second write. The key itself is
  * not kept (only its SHA-256), and the answer is sealed with a key derived from it: an answer may carry a

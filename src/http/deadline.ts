@@ -21,7 +21,7 @@ declare module 'fastify' {
 export function registerDeadline(app: FastifyInstance, deadlineMs: number): void {
   app.decorateRequest('deadlinePassed', false)
   if (deadlineMs <= 0) return
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const timer = setTimeout(() => {
       if (reply.sent || reply.raw.headersSent) return
       request.log.warn({ deadlineMs }, 'request deadline passed: answering 503')
@@ -29,5 +29,6 @@ export function registerDeadline(app: FastifyInstance, deadlineMs: number): void
       void reply.send(new Unavailable('The request took too long: the database is not answering. Try again in a moment.'))
     }, deadlineMs)
     reply.raw.once('close', () => clearTimeout(timer))
+    done()
   })
 }

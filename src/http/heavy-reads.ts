@@ -67,5 +67,8 @@ export function registerHeavyReadLimits(app: FastifyInstance, limits: HeavyReadL
     // The slot is freed once the answer is ready, or when the connection closes first.
     reply.raw.once('close', () => release(request))
   })
-  app.addHook('onSend', async (request) => { release(request) })
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    release(request)
+    done(null, payload)
+  })
 }

@@ -133,11 +133,10 @@ export function registerIdempotency(app: FastifyInstance, db: Db, options: Idemp
     return reply.code(found.status).header('idempotent-replayed', 'true').type(found.contentType).send(found.body)
   })
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     // The deadline's 503 goes out while the handler still runs: the handler records its own outcome.
-    if (!request.idempotency || request.deadlinePassed) return payload
+    if (!request.idempotency || request.deadlinePassed) return done(null, payload)
     const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null
-    await record(db, request, reply.statusCode, String(reply.getHeader('content-type') ?? JSON_TYPE), body)
-    return payload
+    record(db, request, reply.statusCode, String(reply.getHeader('content-type') ?? JSON_TYPE), body).then(() => done(null, payload), done)
   })
 }

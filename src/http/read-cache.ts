@@ -2,7 +2,11 @@
 export type CachedAnswer = {
   version: number
   body: Buffer
+  /** Content type and disposition, ETag, Cache-Control. */
   headers: Record<string, string>
+  /** An answer kept for everyone: all the headers of its 200 and of its 304, for the front (read-cache-front.ts). */
+  sent?: Record<string, string>
+  notModified?: Record<string, string>
 }
 
 /** Approximate bookkeeping bytes of an entry beside its key and body (Map slot, object, header strings). */
@@ -67,6 +71,8 @@ export class ReadCache {
 
 function sizeOf(key: string, answer: CachedAnswer): number {
   let bytes = ENTRY_OVERHEAD + key.length * 2 + answer.body.byteLength
-  for (const [name, value] of Object.entries(answer.headers)) bytes += (name.length + value.length) * 2
+  for (const headers of [answer.headers, answer.sent, answer.notModified]) {
+    for (const [name, value] of Object.entries(headers ?? {})) bytes += (name.length + value.length) * 2
+  }
   return bytes
 }

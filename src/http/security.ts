@@ -27,7 +27,7 @@ const HELMET: HelmetOptions = {
  * The headers helmet sets with these options, computed once. They depend on no request, and helmet's
  * Fastify plugin builds its middleware again for every request (a tenth of a cached read's time).
  */
-function securityHeaders(): Record<string, string> {
+function helmetHeaders(): Record<string, string> {
   const headers: Record<string, string> = {}
   const response = {
     setHeader: (name: string, value: unknown) => { headers[name.toLowerCase()] = String(value) },
@@ -37,15 +37,17 @@ function securityHeaders(): Record<string, string> {
   return headers
 }
 
+/** The security headers of every answer. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(helmetHeaders())
+
 /**
  * Security headers on every answer, and a write budget per token. Failed authentications are
  * limited separately, per address, in auth/hook.ts. Counters live in this process's memory:
  * behind a load balancer each instance counts on its own.
  */
 export async function registerSecurity(app: FastifyInstance, options: { writesPerMinute: number }): Promise<void> {
-  const headers = securityHeaders()
   app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers)
+    reply.headers(SECURITY_HEADERS)
     done()
   })
   await app.register(rateLimit, {

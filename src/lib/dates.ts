@@ -32,6 +32,12 @@ export function dayVn(at: Date): string {
   return new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10)
 }
 
+/** The first moment (ms since the epoch) of the day after the one `ms` falls on in Vietnam time. */
+export function nextMidnightVn(ms: number): number {
+  const day = 24 * 3600 * 1000
+  return (Math.floor((ms + VN_OFFSET_MS) / day) + 1) * day - VN_OFFSET_MS
+}
+
 /** The current month in Vietnam time. */
 export function thisMonthVn(now: Date = new Date()): string {
   return todayVn(now).slice(0, 7)

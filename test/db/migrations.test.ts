@@ -19,7 +19,7 @@ t.test('every committed migration is applied, once, on this database', async (t)
   t.equal(Number(applied[0].n), journal.entries.length)
   const tables = await queryRows<{ table_name: string }>(database.db, sqlTables())
   t.same(tables.map((r) => r.table_name).sort(), [
-    'admin_units', 'api_tokens', 'audit_log', 'ca_certificates', 'certificates', 'crl_entries', 'crls', 'data_version', 'idempotency_keys',
+    'admin_units', 'api_tokens', 'audit_log', 'ca_certificates', 'cache_instances', 'certificates', 'crl_entries', 'crls', 'data_version', 'idempotency_keys',
     'notify_deliveries', 'notify_jobs', 'notify_subscriptions', 'notify_unit_state', 'signing_activity', 'unit_lineage', 'verified_documents',
   ])
   await prepareDatabase(database, database.options)

@@ -15,8 +15,8 @@ if (!process.env.TEST_DATABASE_URL) {
 } else {
   const database = await createTestDatabase({ seed: true })
   const other = await openDatabase(database.options)
-  const a = await buildApp({ db: database.db, config: testConfig(), ping: database.ping })
-  const b = await buildApp({ db: other.db, config: testConfig(), ping: other.ping })
+  const a = await buildApp({ db: database.db, config: testConfig(), ping: database.ping, listen: database.client.listen.bind(database.client) })
+  const b = await buildApp({ db: other.db, config: testConfig(), ping: other.ping, listen: other.client.listen.bind(other.client) })
   t.teardown(async () => {
     await a.close()
     await b.close()

@@ -2,7 +2,7 @@
 import t from 'tap'
 import { ReadCache } from '../../src/http/read-cache.ts'
 import { SingleFlightVersion } from '../../src/db/data-version.ts'
-import { etagMatches } from '../../src/http/read-cache-hook.ts'
+import { etagMatches } from '../../src/http/etag.ts'
 
 const answer = (version: number, bytes: number) => ({ version, body: Buffer.alloc(bytes, 'x'), headers: { 'content-type': 'application/json; charset=utf-8' } })
 
