@@ -132,6 +132,8 @@ t.test('every parameter of every route of the OpenAPI document: no 5xx, problem+
   const failures: string[] = []
   const tables = (await queryRows<{ name: string }>(database.db, sql`select table_name as name from information_schema.tables
     where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`)).map((r) => r.name).filter((n) => /^[a-z_][a-z0-9_]*$/.test(n))
+    // The read caches' leases are renewed every second whatever the requests do.
+    .filter((n) => n !== 'cache_instances')
   // The database as the last accepted write left it: a refused write must leave it so.
   let baseline = await fingerprint(database.db, tables)
   for (const c of all) {
