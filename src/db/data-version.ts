@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { DbOrTx } from './open.ts'
 import { queryRows } from './rows.ts'
 
-/** The current data version, as committed. A plain statement: cached reads ask it for every burst of requests. */
+/** The current data version, as committed. A plain statement: an instance without a lease (db/version-watch.ts) asks it for every burst of cached reads. */
 export async function readDataVersion(db: DbOrTx): Promise<number> {
   const rows = await queryRows<{ version: number | string }>(db, sql`select version from data_version where id = 1`)
   if (rows.length !== 1) throw new Error('data_version has no row: the database is not migrated')
