@@ -2,6 +2,12 @@
 // Compiles src/ to dist/ (JavaScript with source maps) and copies the files the code reads at run time
 // (dashboard static files, the seed CSV) beside it. dist/ mirrors src/ at the same depth, so paths
 // resolved from import.meta.dirname (../../drizzle, ../../openapi) point into the package root either way.
+// Then bundles the server, with its worker threads and the packages it uses, into dist/bundle/ (what `npm start`
+// runs: one file to load instead of hundreds, 0.26 s against 0.74 s on Node.js 20 and 1.3 s on 24, which reads
+// drizzle-orm's 179 kB package.json again for each of its modules). The bundle sits at the depth of src/'s
+// folders, so paths resolved from import.meta.dirname (../../drizzle) hold there too; what the code reads beside
+// itself (the seed CSV, the dashboard) is copied into it. Packages that read files beside their own code
+// (PGlite, @fastify/swagger and its UI) stay in node_modules.
 // Then writes the embedded database image of the default seed (src/cli/seed-image.ts), from which a first
 // start in a new DATA_DIR begins instead of migrating and seeding.
 // `--if-stale` builds only when a source or migration is newer than the last build (npm start uses it).
@@ -29,7 +35,40 @@ function isStale() {
   return !fs.existsSync(STAMP) || fs.statSync(STAMP).mtimeMs < newestSource()
 }
 
-function build() {
+const BUNDLE = path.join(DIST, 'bundle')
+/** Each entry's name is what the code looks for beside itself (siblingModule in src/lib/worker-module.ts). */
+const BUNDLE_ENTRIES = {
+  server: 'src/server.ts',
+  'upload-worker': 'src/certificates/upload-worker.ts',
+  'verify-worker': 'src/documents/verify-worker.ts',
+  'pglite-worker': 'src/db/pglite-worker.ts',
+}
+const BESIDE_THE_CODE = { 'src/units/seed': 'seed', 'src/dashboard/static': 'static' }
+
+async function bundle() {
+  const esbuild = await import('esbuild')
+  fs.rmSync(BUNDLE, { recursive: true, force: true })
+  await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: BUNDLE_ENTRIES,
+    outdir: BUNDLE,
+    chunkNames: '[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    sourcemap: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    external: ['@electric-sql/pglite', '@electric-sql/pglite/*', '@electric-sql/pglite-socket', '@fastify/swagger', '@fastify/swagger-ui'],
+    // The CommonJS packages inside call require() for Node.js's own modules.
+    banner: { js: "import { createRequire as kysoCreateRequire } from 'node:module'; const require = kysoCreateRequire(import.meta.url);" },
+  })
+  for (const [from, to] of Object.entries(BESIDE_THE_CODE)) fs.cpSync(path.join(ROOT, from), path.join(BUNDLE, to), { recursive: true })
+}
+
+async function build() {
   const started = Date.now()
   let tsc
   try {
@@ -47,6 +86,7 @@ function build() {
     fs.mkdirSync(path.dirname(to), { recursive: true })
     fs.copyFileSync(from, to)
   }
+  await bundle()
   console.log(`kyso build: compiled src/ to dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   // Without the image a first start is slower, not wrong: the build still succeeds.
   spawnSync(process.execPath, ['--enable-source-maps', path.join(DIST, 'cli/seed-image.js')], { stdio: 'inherit' })
@@ -55,4 +95,4 @@ function build() {
 }
 
 if (process.argv.includes('--if-stale') && !isStale()) process.exit(0)
-process.exit(build())
+process.exit(await build())

@@ -115,13 +115,13 @@ export async function withoutSeedImages<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Spawns the server as `npm start` does (`node --enable-source-maps dist/server.js`; with `tsx: true`,
+ * Spawns the server as `npm start` does (`node --enable-source-maps dist/bundle/server.js`; with `tsx: true`,
  * `node --import tsx src/server.ts`, compiling at start) with PORT=0 and `env` (a fresh DATA_DIR or a fresh
  * DATABASE_URL, or an existing one for a warm start): time to "Server listening at", then to the first
  * /health 200. Stops it with SIGTERM. Call ensureBuilt() first.
  */
 export async function coldStart(env: Record<string, string>, options: { tsx?: boolean } = {}): Promise<ColdStart> {
-  const args = options.tsx ? ['--import', 'tsx', 'src/server.ts'] : ['--enable-source-maps', 'dist/server.js']
+  const args = options.tsx ? ['--import', 'tsx', 'src/server.ts'] : ['--enable-source-maps', 'dist/bundle/server.js']
   const started = performance.now()
   const child = spawn(process.execPath, args, {
     cwd: ROOT,

@@ -55,7 +55,9 @@ function compiledOnFirstUse(compile: () => Compiled, validator: boolean): Compil
 
 function memoized(kind: string, factory: Factory): Factory {
   return (externalSchemas, options) => {
-    const build = factory(externalSchemas, options)
+    // The compiler itself (an Ajv instance with its meta-schemas: 50 ms) is made when the first schema compiles.
+    let compiler: ReturnType<Factory> | undefined
+    const build: ReturnType<Factory> = (route) => (compiler ??= factory(externalSchemas, options))(route)
     const context = createHash('sha256').update(JSON.stringify([kind, externalSchemas, options])).digest('base64')
     return (route) => {
       const key = `${context}\0${route.httpPart ?? ''}\0${JSON.stringify(route.schema)}`

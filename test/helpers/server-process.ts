@@ -8,7 +8,7 @@ export type ServerProcess = { child: ChildProcess; url: string; output: () => st
 
 /** How the server is run: from the sources (through tsx where Node.js does not strip types), or compiled (`npm start`'s form; build it first). */
 export const FROM_SOURCES = [...(STRIPS_TYPES ? [] : ['--import', 'tsx']), 'src/server.ts']
-export const COMPILED = ['--enable-source-maps', 'dist/server.js']
+export const COMPILED = ['--enable-source-maps', 'dist/bundle/server.js']
 
 /** Starts the server as its own process on a free port and waits until it listens. */
 export async function startServer(env: Record<string, string>, timeoutMs = 180_000, args = FROM_SOURCES): Promise<ServerProcess> {
