@@ -1,6 +1,12 @@
 import { loadConfig, ConfigError } from './config.ts'
 import { openDatabaseToPrepare } from './bootstrap.ts'
 import { DataDirInUseError } from './db/pglite-lock.ts'
+import module from 'node:module'
+
+// Node.js 22 and later keep the compiled code of the modules loaded from here on (the application) on disk,
+// in the system's temporary folder, for the next start.
+const { enableCompileCache } = module as { enableCompileCache?: () => unknown }
+enableCompileCache?.()
 
 async function main(): Promise<void> {
   let config

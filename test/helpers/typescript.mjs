@@ -5,6 +5,10 @@ import module from 'node:module'
 
 if (!process.features.typescript) await import('tsx')
 
+// Node.js 22 and later keep the modules' compiled code on disk (in the system's temporary folder) for the
+// next process: 0.35 s less CPU for each test file that loads the app.
+module.enableCompileCache?.()
+
 // Node.js 22 and 24 look up the package scope of every ES module they resolve and, for drizzle-orm, read its
 // 179 kB package.json again each time: 0.35 s of CPU for each process that loads the app (0.8 s to import
 // drizzle-orm, against 0.2 s on Node.js 20). Its files are all ES modules, imported by relative paths, so
