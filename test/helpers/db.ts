@@ -1,13 +1,12 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
 import { openDatabase, type Database, type OpenOptions } from '../../src/db/open.ts'
 import { prepareDatabase } from '../../src/db/migrate.ts'
 import { seedIfEmpty } from '../../src/units/seed.ts'
 import type { SeedName } from '../../src/config.ts'
-import { pgliteTemplate, postgresTemplate, withDatabase } from './template-db.ts'
+import { PGLITE_TEST_DIR, pgliteTemplate, postgresTemplate, withDatabase } from './template-db.ts'
 
 export type TestDatabase = Database & { options: OpenOptions; url: string | null; drop(): Promise<void> }
 
@@ -56,7 +55,7 @@ export async function createTestDatabase(opts: { seed?: boolean | SeedName; migr
   } else if (migrate) {
     // A copy of the template folder opens in a fraction of what loading it into memory takes.
     copyFrom = await pgliteTemplate(seed)
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-test-db-'))
+    dataDir = fs.mkdtempSync(path.join(PGLITE_TEST_DIR, 'kyso-test-db-'))
     const folder = dataDir
     dropDatabase = async () => { fs.rmSync(folder, { recursive: true, force: true }) }
   }

@@ -42,9 +42,22 @@ export function templateHash(): string {
   return digest
 }
 
+/**
+ * Where the PGlite test databases live: in memory (/dev/shm) where the system has it, else the temporary
+ * folder. Each test file copies a 40 MB template there: about 0.15 s in memory, 1 s on this machine's disk.
+ */
+export const PGLITE_TEST_DIR = (() => {
+  try {
+    fs.accessSync('/dev/shm', fs.constants.W_OK)
+    return '/dev/shm'
+  } catch {
+    return os.tmpdir()
+  }
+})()
+
 /** A migrated (and seeded) PGlite data folder, built when missing; each test file opens a copy of it. */
 export async function pgliteTemplate(seed: SeedName | null): Promise<string> {
-  const folder = path.join(os.tmpdir(), `kyso-test-template-${templateHash()}-${seed ?? 'bare'}`)
+  const folder = path.join(PGLITE_TEST_DIR, `kyso-test-template-${templateHash()}-${seed ?? 'bare'}`)
   if (!fs.existsSync(path.join(folder, 'PG_VERSION'))) await writeSeedImage(seed, folder)
   return folder
 }
