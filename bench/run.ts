@@ -124,8 +124,11 @@ async function main(): Promise<void> {
       const cacheServer = await startBenchServer(target.url)
       try {
         // First reads: every request a day not asked before (10,000 days from 2000-01-01), so none is in the cache.
+        // This server is new: a second of first reads on other days compiles its code first (not measured), as the
+        // steps before did for the server the cache-off read was measured on.
         const days = Array.from({ length: 10_000 }, (_, i) => new Date(Date.UTC(2000, 0, 1 + i)).toISOString().slice(0, 10))
-        firstReadLoad = await readEachFor(`${cacheServer.appUrl}/v1/coverage?parent=60&asOf=`, days, seconds)
+        await readEachFor(`${cacheServer.appUrl}/v1/coverage?parent=60&asOf=`, days.slice(5_000), 1)
+        firstReadLoad = await readEachFor(`${cacheServer.appUrl}/v1/coverage?parent=60&asOf=`, days.slice(0, 5_000), seconds)
         // Both compiled by V8 first (a second each, not measured), then measured one right after the other, in the
         // same process: the load on a shared machine moves.
         const cachedUrl = `${cacheServer.appUrl}/v1/coverage?parent=60&asOf=2017-12-31`
