@@ -25,7 +25,7 @@ import { prepareDatabase } from '../src/db/migrate.ts'
 import { benchDatabase, createThrowawayDatabase } from './lib/database.ts'
 import { NATIONAL_CSV, NATIONAL_LINEAGE, SEED_FILE, loadDataSet, type LoadReport } from './lib/national.ts'
 import { intakeRows, intakeSizes, makeChain, measureDocuments, measurePki, measureRegistrations, prepareRegistrar, type PkiResult, type RegistrationResult } from './lib/intake.ts'
-import { coldStart, ensureBuilt, withoutSeedImages, rssOf, startBenchServer, tempDir, type BenchServer, type ColdStart } from './lib/server.ts'
+import { coldStart, ensureBuilt, medianStart, withoutSeedImages, rssOf, startBenchServer, tempDir, type BenchServer, type ColdStart } from './lib/server.ts'
 import { READ_LOAD_TOOL, readEachFor, readFor, type LoadResult } from './lib/http.ts'
 import { timeRuns, type Timing } from './lib/stats.ts'
 import { fmt, machine, ms, ratio, table, writeResults, type Row } from './lib/report.ts'
@@ -164,10 +164,22 @@ async function main(): Promise<void> {
       const tsxDir = tempDir('kyso-bench-cold-tsx-')
       const fresh = await createThrowawayDatabase('kyso_bench_cold')
       try {
-        const pglite = await coldStart({ DATA_DIR: dir })
-        log(`cold start, PGlite: listening at ${ms(pglite.listeningMs)}, /health 200 at ${ms(pglite.healthMs)}`)
-        const pgliteWarm = await coldStart({ DATA_DIR: dir })
-        log(`warm start, PGlite: listening at ${ms(pgliteWarm.listeningMs)}, /health 200 at ${ms(pgliteWarm.healthMs)}`)
+        // A start is one sample of a second or two on a shared machine: the figures are medians of several.
+        const colds: ColdStart[] = []
+        for (let i = 0; i < 3; i++) {
+          const folder = i === 0 ? dir : tempDir('kyso-bench-cold-')
+          try {
+            colds.push(await coldStart({ DATA_DIR: folder }))
+          } finally {
+            if (folder !== dir) fs.rmSync(folder, { recursive: true, force: true })
+          }
+        }
+        const pglite = medianStart(colds)
+        log(`cold start, PGlite (median of ${colds.length}, each in a new folder): listening at ${ms(pglite.listeningMs)}, /health 200 at ${ms(pglite.healthMs)}`)
+        const warms: ColdStart[] = []
+        for (let i = 0; i < 5; i++) warms.push(await coldStart({ DATA_DIR: dir }))
+        const pgliteWarm = medianStart(warms)
+        log(`warm start, PGlite (median of ${warms.length}): listening at ${ms(pgliteWarm.listeningMs)}, /health 200 at ${ms(pgliteWarm.healthMs)}; all: ${warms.map((w) => ms(w.healthMs)).join(', ')}`)
         const noImageDir = tempDir('kyso-bench-cold-no-image-')
         const pgliteNoImage = await withoutSeedImages(() => coldStart({ DATA_DIR: noImageDir })).finally(() => fs.rmSync(noImageDir, { recursive: true, force: true }))
         log(`cold start without the seeded image, PGlite: listening at ${ms(pgliteNoImage.listeningMs)}, /health 200 at ${ms(pgliteNoImage.healthMs)}`)
@@ -217,8 +229,8 @@ async function main(): Promise<void> {
         })
       }
       rows.push(
-        { figure: 'cold start to first /health 200, PGlite (fresh DATA_DIR, a copy of the build\'s seeded image; node dist/bundle/server.js)', kyso: ms(cold!.pglite.healthMs), baseline: `${ms(cold!.pgliteNoImage.healthMs)} without the image (migrations + seed); ${ms(cold!.pgliteTsx.healthMs)} through tsx (src/server.ts)`, ratio: ratio(cold!.pglite.healthMs, cold!.pgliteNoImage.healthMs, 2), target: '≤ 2 s', met: cold!.pglite.healthMs <= 2000 },
-        { figure: 'warm start to first /health 200, PGlite (existing DATA_DIR; node dist/bundle/server.js)', kyso: ms(cold!.pgliteWarm.healthMs), baseline: `listening at ${ms(cold!.pgliteWarm.listeningMs)}`, ratio: '', target: '≤ 1 s', met: cold!.pgliteWarm.healthMs <= 1000 },
+        { figure: 'cold start to first /health 200, PGlite (fresh DATA_DIR, a copy of the build\'s seeded image; node dist/bundle/server.js; median of 3)', kyso: ms(cold!.pglite.healthMs), baseline: `${ms(cold!.pgliteNoImage.healthMs)} without the image (migrations + seed); ${ms(cold!.pgliteTsx.healthMs)} through tsx (src/server.ts)`, ratio: ratio(cold!.pglite.healthMs, cold!.pgliteNoImage.healthMs, 2), target: '≤ 2 s', met: cold!.pglite.healthMs <= 2000 },
+        { figure: 'warm start to first /health 200, PGlite (existing DATA_DIR; node dist/bundle/server.js; median of 5)', kyso: ms(cold!.pgliteWarm.healthMs), baseline: `listening at ${ms(cold!.pgliteWarm.listeningMs)}`, ratio: '', target: '≤ 1 s', met: cold!.pgliteWarm.healthMs <= 1000 },
         { figure: 'cold start to first /health 200, PostgreSQL (fresh database, migrations + seed; node dist/bundle/server.js)', kyso: ms(cold!.postgres.healthMs), baseline: `listening at ${ms(cold!.postgres.listeningMs)}`, ratio: '', target: '', met: null },
       )
     }

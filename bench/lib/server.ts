@@ -161,6 +161,12 @@ export async function coldStart(env: Record<string, string>, options: { tsx?: bo
   }
 }
 
+/** The start whose time to /health 200 is the median of `starts` (the upper one of an even count). */
+export function medianStart(starts: ColdStart[]): ColdStart {
+  if (starts.length === 0) throw new Error('no start to take the median of')
+  return [...starts].sort((a, b) => a.healthMs - b.healthMs)[Math.floor(starts.length / 2)]
+}
+
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
 }
