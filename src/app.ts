@@ -21,6 +21,7 @@ import { sharedSchemas } from './http/schemas.ts'
 import { schemaCompilers } from './http/schema-compilers.ts'
 import { registerAuth } from './auth/hook.ts'
 import { registerReadCache } from './http/read-cache-hook.ts'
+import { registerWriteVisibility } from './http/write-visibility.ts'
 import type { ReadCache } from './http/read-cache.ts'
 import { ReadCacheFront, serverWithFront } from './http/read-cache-front.ts'
 import { DataVersionWatch, type Listen } from './db/version-watch.ts'
@@ -98,6 +99,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   // After authentication (onRequest): a cached answer goes only to whom the route would answer.
   const versions = new DataVersionWatch(db, { listen: options.listen, onError: (err) => app.log.warn({ err }, 'read cache: the data version lease could not be renewed') })
   const readCache = config.readCacheMaxBytes > 0 ? registerReadCache(app, { maxBytes: config.readCacheMaxBytes, versions, front }) : null
+  registerWriteVisibility(app, versions)
   app.decorate('readCache', readCache)
   app.decorate('readCacheFront', front)
   await registerOpenApi(app)

@@ -14,12 +14,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     readCache: { key: string; version: number; served: boolean; public: boolean } | null
-    /** A write request that reached its handler: its answer waits until every instance has seen the new data. */
-    wrote: boolean
   }
 }
-
-const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /** The headers of an answer that are part of it (the others, security headers included, are set per request). */
 const KEPT_HEADERS = ['content-type', 'content-disposition']
@@ -37,10 +33,8 @@ function etagOf(version: number, key: string): string {
  * only the reads that compute. Every answer carries an ETag of version and key, and
  * `Cache-Control: no-cache`; a matching If-None-Match gets 304.
  *
- * Answers kept for everyone are also served by `front`, before Fastify (read-cache-front.ts).
- *
- * Writes: a write request that reached its handler is answered only after `versions.afterWrite()`, once
- * every instance with a read cache has taken in the version it committed (db/version-watch.ts).
+ * Answers kept for everyone are also served by `front`, before Fastify (read-cache-front.ts). That a read
+ * after a write never finds the cache behind is write-visibility.ts's part.
  */
 export function registerReadCache(app: FastifyInstance, options: { maxBytes: number; versions: DataVersionWatch; front: ReadCacheFront | null }): ReadCache {
   const { versions, front } = options
@@ -48,7 +42,6 @@ export function registerReadCache(app: FastifyInstance, options: { maxBytes: num
   const today = dayInVietnam()
   front?.open({ cache, version: () => versions.knownNow(), today })
   app.decorateRequest('readCache', null)
-  app.decorateRequest('wrote', false)
 
   const answer = (request: FastifyRequest, reply: FastifyReply, version: number, done: HookHandlerDoneFunction) => {
     const key = `${request.url} ${request.actor ? 'token' : 'public'} ${today()}`
@@ -75,23 +68,7 @@ export function registerReadCache(app: FastifyInstance, options: { maxBytes: num
     else version.then((v) => answer(request, reply, v, done), done)
   })
 
-  app.addHook('preHandler', (request, _reply, done) => {
-    if (WRITES.has(request.method)) request.wrote = true
-    done()
-  })
-
   app.addHook('onSend', (request, reply, payload, done) => {
-    // The deadline's 503 goes out at once: it does not say the write is done.
-    if (request.wrote && !request.deadlinePassed) {
-      // Meanwhile the deadline may have answered: then this answer is not sent.
-      const finish = () => { if (!reply.raw.headersSent) done(null, payload) }
-      versions.afterWrite().then(finish, (err) => {
-        // The write is done; only its visibility to the other instances' caches could not be confirmed.
-        request.log.warn({ err }, 'could not confirm that every instance has seen this write')
-        finish()
-      })
-      return
-    }
     const state = request.readCache
     if (!state) return done(null, payload)
     const status = reply.statusCode
@@ -120,7 +97,6 @@ export function registerReadCache(app: FastifyInstance, options: { maxBytes: num
     front?.close()
     done()
   })
-  app.addHook('onClose', async () => { await versions.stop() })
   return cache
 }
 
