@@ -127,8 +127,9 @@ async function main(): Promise<void> {
         // This server is new: a second of first reads on other days compiles its code first (not measured), as the
         // steps before did for the server the cache-off read was measured on.
         const days = Array.from({ length: 10_000 }, (_, i) => new Date(Date.UTC(2000, 0, 1 + i)).toISOString().slice(0, 10))
-        await readEachFor(`${cacheServer.appUrl}/v1/coverage?parent=60&asOf=`, days.slice(5_000), 1)
-        firstReadLoad = await readEachFor(`${cacheServer.appUrl}/v1/coverage?parent=60&asOf=`, days.slice(0, 5_000), seconds)
+        const firstReadUrl = `${cacheServer.appUrl}/v1/coverage?parent=60&asOf=`
+        await readEachFor(firstReadUrl, days.slice(5_000), 1)
+        firstReadLoad = await readEachFor(firstReadUrl, days.slice(0, 5_000), seconds)
         // Both compiled by V8 first (a second each, not measured), then measured one right after the other, in the
         // same process: the load on a shared machine moves.
         const cachedUrl = `${cacheServer.appUrl}/v1/coverage?parent=60&asOf=2017-12-31`
@@ -165,14 +166,11 @@ async function main(): Promise<void> {
       const fresh = await createThrowawayDatabase('kyso_bench_cold')
       try {
         // A start is one sample of a second or two on a shared machine: the figures are medians of several.
-        const colds: ColdStart[] = []
-        for (let i = 0; i < 3; i++) {
-          const folder = i === 0 ? dir : tempDir('kyso-bench-cold-')
-          try {
-            colds.push(await coldStart({ DATA_DIR: folder }))
-          } finally {
-            if (folder !== dir) fs.rmSync(folder, { recursive: true, force: true })
-          }
+        // The first cold start's folder is the one the warm starts reuse.
+        const colds = [await coldStart({ DATA_DIR: dir })]
+        for (let i = 0; i < 2; i++) {
+          const folder = tempDir('kyso-bench-cold-')
+          colds.push(await coldStart({ DATA_DIR: folder }).finally(() => fs.rmSync(folder, { recursive: true, force: true })))
         }
         const pglite = medianStart(colds)
         log(`cold start, PGlite (median of ${colds.length}, each in a new folder): listening at ${ms(pglite.listeningMs)}, /health 200 at ${ms(pglite.healthMs)}`)

@@ -19,15 +19,12 @@ type Compiled = ((...args: unknown[]) => unknown) & { errors?: unknown; schemaEn
 type Factory = (externalSchemas: Record<string, unknown>, options: unknown) => (route: { schema: unknown; httpPart?: string; httpStatus?: string }) => Compiled
 
 const compiled = new Map<string, Compiled>()
-const pending = new Set<() => void>()
+const pending = new Set<() => Compiled>()
 
 /** Compiles every schema not yet used, throwing the first that does not compile; returns how many it compiled. */
 export function compilePendingSchemas(): number {
   const count = pending.size
-  for (const force of pending) {
-    force()
-    pending.delete(force)
-  }
+  for (const force of pending) force()
   return count
 }
 
@@ -38,15 +35,18 @@ export function compilePendingSchemas(): number {
  */
 function compiledOnFirstUse(compile: () => Compiled, validator: boolean): Compiled {
   let fn: Compiled | undefined
-  const force = () => { fn ??= compile() }
+  const force = (): Compiled => {
+    if (fn === undefined) {
+      fn = compile()
+      pending.delete(force)
+    }
+    return fn
+  }
   pending.add(force)
   const lazy: Compiled = (...args) => {
-    if (fn === undefined) {
-      pending.delete(force)
-      fn = compile()
-    }
-    const result = fn(...args)
-    if (validator) lazy.errors = fn.errors
+    const run = force()
+    const result = run(...args)
+    if (validator) lazy.errors = run.errors
     return result
   }
   if (validator) lazy.schemaEnv = true
