@@ -16,8 +16,14 @@ t.test('the scheduler runs in the process every NOTIFY_INTERVAL_SECONDS and stop
   const event = JSON.parse(receiver.requests[0].body)
   t.match(event, { type: 'certificate.expiring', data: { certificateId, unitCode: '22915', daysBefore: 7, daysLeft: 5 } })
   t.ok(verifySignature(secret, receiver.requests[0]))
-  const log = await app.inject({ method: 'GET', url: `/v1/subscriptions/${res.json().id}/deliveries`, headers: auth.admin })
-  t.match(log.json().items, [{ type: 'certificate.expiring', ok: true, noticeStatus: 'delivered', key: `expiry:${certificateId}:7` }])
+  // The receiver has the request before the scheduler has recorded the delivery: wait for the record.
+  const deliveries = async () => (await app.inject({ method: 'GET', url: `/v1/subscriptions/${res.json().id}/deliveries`, headers: auth.admin })).json().items as unknown[]
+  let items = await deliveries()
+  for (let i = 0; i < 300 && !items.length; i++) {
+    await new Promise((r) => setTimeout(r, 100))
+    items = await deliveries()
+  }
+  t.match(items, [{ type: 'certificate.expiring', ok: true, noticeStatus: 'delivered', key: `expiry:${certificateId}:7` }])
   await app.close()
   t.pass('the app closes with the scheduler stopped')
 })
