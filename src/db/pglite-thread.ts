@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { siblingModule, startWorker } from '../lib/worker-module.ts'
+import { pgliteModules } from './pglite-modules.ts'
 
 export type PgliteThread = {
   /** The Unix socket on which the embedded database speaks the PostgreSQL protocol. */
@@ -22,7 +23,8 @@ type Message = { type: string; message?: string }
 export async function startPgliteThread(dataDir: string): Promise<PgliteThread> {
   const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-db-'))
   const socketPath = path.join(socketDir, '.s.PGSQL.5432')
-  const worker = startWorker(WORKER, { workerData: { dataDir, socketPath } })
+  const modules = await pgliteModules()
+  const worker = startWorker(WORKER, { workerData: { dataDir, socketPath, modules } })
   let running = true
   const exited = new Promise<void>((resolve) => worker.once('exit', () => { running = false; resolve() }))
   // A crash after start is seen by the driver (connection refused) and answered 503; it must not end the process.

@@ -10,15 +10,16 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { PGlite } from '@electric-sql/pglite'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import type { PgliteModules } from './pglite-modules.ts'
 
-type Start = { dataDir: string; socketPath: string }
-const { dataDir, socketPath } = workerData as Start
+type Start = { dataDir: string; socketPath: string; modules: PgliteModules }
+const { dataDir, socketPath, modules } = workerData as Start
 const port = parentPort!
 
 let db: PGlite
 let server: PGLiteSocketServer
 try {
-  db = await PGlite.create(dataDir)
+  db = await PGlite.create(dataDir, { ...modules })
   // One connection: PGlite has one session, and the multiplexer of several connections interleaves
   // their extended-protocol messages (and prepared statement names) outside transactions.
   server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 1 })
