@@ -10,7 +10,8 @@
 // (PGlite, @fastify/swagger and its UI) stay in node_modules.
 // Then writes the embedded database image of the default seed (src/cli/seed-image.ts), from which a first
 // start in a new DATA_DIR begins instead of migrating and seeding.
-// `--if-stale` builds only when a source or migration is newer than the last build (npm start uses it).
+// `--if-stale` builds only when a source or migration is newer than the last build (npm start uses it). One build
+// runs at a time (.build.lock): the others wait for it.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -94,5 +95,45 @@ async function build() {
   return 0
 }
 
-if (process.argv.includes('--if-stale') && !isStale()) process.exit(0)
-process.exit(await build())
+const LOCK = path.join(ROOT, '.build.lock')
+
+/** Whether the process that wrote the lock file still runs. */
+function holderAlive() {
+  const pid = Number(fs.readFileSync(LOCK, 'utf8'))
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return err.code === 'EPERM'
+  }
+}
+
+/**
+ * One build at a time: test files that start the compiled server, `npm start` and the benchmark may all ask for
+ * a build at once, and two builds into one dist/ would remove each other's bundle. The others wait for the lock.
+ */
+async function locked(work) {
+  for (;;) {
+    try {
+      fs.writeFileSync(LOCK, String(process.pid), { flag: 'wx' })
+      break
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err
+      let stale = false
+      try { stale = !holderAlive() } catch { /* removed meanwhile: try again */ }
+      if (stale) fs.rmSync(LOCK, { force: true })
+      else await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }
+  try {
+    return await work()
+  } finally {
+    fs.rmSync(LOCK, { force: true })
+  }
+}
+
+const ifStale = process.argv.includes('--if-stale')
+if (ifStale && !isStale()) process.exit(0)
+// Waiting for the lock may have been waiting for another build of the same sources.
+process.exit(await locked(() => (ifStale && !isStale() ? 0 : build())))

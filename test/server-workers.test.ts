@@ -3,7 +3,6 @@
  * do not inherit) and compiled (`npm start`, dist/) — and do the uploads' heavy work: chain checking of a
  * certificate batch and verification of a signed PDF, through a real socket.
  */
-import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -12,16 +11,11 @@ import { COMPILED, FROM_SOURCES, startServer } from './helpers/server-process.ts
 import { tanHaDucLinh } from './helpers/pki.ts'
 import { basePdf, signPdf, signingKit } from './helpers/signed-docs.ts'
 
-const ROOT = path.resolve(import.meta.dirname, '..')
 const ADMIN = 'worker-test-admin-token'
 const kit = signingKit(tanHaDucLinh(), 'Workers')
 
 for (const [form, args] of [['from the sources', FROM_SOURCES], ['compiled', COMPILED]] as const) {
   t.test(`${form}: a batch's chains and a signed PDF are checked in worker threads`, async (t) => {
-    if (args === COMPILED) {
-      const built = spawnSync(process.execPath, ['scripts/build.js', '--if-stale'], { cwd: ROOT, encoding: 'utf8' })
-      t.equal(built.status, 0, `the build: ${built.stderr}`)
-    }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-workers-'))
     t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
     const server = await startServer({ DATA_DIR: dir, ADMIN_TOKEN: ADMIN }, 180_000, args)

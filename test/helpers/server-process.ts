@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { STRIPS_TYPES } from '../../src/lib/worker-module.ts'
 
@@ -6,12 +6,25 @@ const ROOT = path.resolve(import.meta.dirname, '../..')
 
 export type ServerProcess = { child: ChildProcess; url: string; output: () => string; exited: Promise<number | null> }
 
-/** How the server is run: from the sources (through tsx where Node.js does not strip types), or compiled (`npm start`'s form; build it first). */
-export const FROM_SOURCES = [...(STRIPS_TYPES ? [] : ['--import', 'tsx']), 'src/server.ts']
+/** How the server is run: compiled (`npm start`'s form), or from the sources (through tsx where Node.js does not strip types). */
 export const COMPILED = ['--enable-source-maps', 'dist/bundle/server.js']
+export const FROM_SOURCES = [...(STRIPS_TYPES ? [] : ['--import', 'tsx']), 'src/server.ts']
 
-/** Starts the server as its own process on a free port and waits until it listens. */
-export async function startServer(env: Record<string, string>, timeoutMs = 180_000, args = FROM_SOURCES): Promise<ServerProcess> {
+let built = false
+/** Builds dist/ when a source is newer than it (as `npm start` does), once per test file. */
+function ensureBuilt(args: readonly string[]): void {
+  if (built || args !== COMPILED) return
+  const result = spawnSync(process.execPath, ['scripts/build.js', '--if-stale'], { cwd: ROOT, encoding: 'utf8' })
+  if (result.status !== 0) throw new Error(`the build failed:\n${result.stdout}${result.stderr}`)
+  built = true
+}
+
+/**
+ * Starts the server as its own process on a free port and waits until it listens. Compiled unless told
+ * otherwise: it is what runs in production, and it starts in a fraction of the CPU time the sources take.
+ */
+export async function startServer(env: Record<string, string>, timeoutMs = 180_000, args: readonly string[] = COMPILED): Promise<ServerProcess> {
+  ensureBuilt(args)
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SEED: 'binh-thuan-2017', ...env },
@@ -35,7 +48,8 @@ export async function startServer(env: Record<string, string>, timeoutMs = 180_0
 
 /** Runs the server expecting it to refuse to start; resolves with its exit code and output. */
 export async function failedStart(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, FROM_SOURCES, {
+  ensureBuilt(COMPILED)
+  const child = spawn(process.execPath, COMPILED, {
     cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', SEED: 'binh-thuan-2017', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
