@@ -1,9 +1,9 @@
 /**
- * One benchmark for the whole service (issue 7), on real PostgreSQL, with a baseline for each figure
+ * One benchmark for the whole service, on real PostgreSQL, with a baseline for each figure
  * measured in the same run. Not a test: it asserts no timing and exits 0 unless something crashes.
  *
  *   npm run bench [-- UNITS.csv] [--quick] [--certificates N] [--keep]
- *   npm run bench:intake [-- --quick]        # the intake part only (issue 3)
+ *   npm run bench:intake [-- --quick]        # the intake part only
  *
  * Database: DATABASE_URL when set (data is added to it: use a scratch database), else a throwaway
  * database created on postgres://postgres@127.0.0.1:5432 (BENCH_SERVER_URL) and dropped at the end.

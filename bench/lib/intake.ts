@@ -1,5 +1,5 @@
 /**
- * Intake benchmark (issue 3): certificates verified per second by src/pki alone, beside `openssl verify`
+ * Intake benchmark: certificates verified per second by src/pki alone, beside `openssl verify`
  * of the same chains, and registrations per second through HTTP on real PostgreSQL, single uploads with
  * 16 concurrent clients and batch uploads of 500, beside the same number of plain inserts through
  * postgres.js (same row shape, into a scratch table). Not a test.
