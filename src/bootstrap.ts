@@ -36,7 +36,7 @@ function imageFor(config: Config): string | undefined {
 export async function openDatabaseToPrepare(config: Config, log: (msg: string) => void = () => {}): Promise<{ database: Database; prepared: Promise<void> }> {
   const options = openOptions(config)
   const copyFrom = imageFor(config)
-  const database = await openDatabase({ ...options, copyFrom })
+  const database = await openDatabase({ ...options, copyFrom, returnWhileStarting: true })
   if (copyFrom) log(`Started the embedded database from the prebuilt image of the seed (${SEEDS[config.seed as SeedName].label}).`)
   const prepared = prepareDatabase(database, options, async (db) => {
     const loaded = config.seed === 'none' ? null : await seedIfEmpty(db, config.seed)

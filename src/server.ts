@@ -1,3 +1,4 @@
+import './db/pglite-preload.ts'
 import { loadConfig, ConfigError } from './config.ts'
 import { openDatabaseToPrepare } from './bootstrap.ts'
 import { DataDirInUseError } from './db/pglite-lock.ts'

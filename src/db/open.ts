@@ -1,11 +1,12 @@
 import fs from 'node:fs'
+import type { Socket } from 'node:net'
 import path from 'node:path'
 import postgres from 'postgres'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import * as schema from './schema.ts'
 import { lockDataDir } from './pglite-lock.ts'
-import { startPgliteThread } from './pglite-thread.ts'
+import { startPgliteThread, type PgliteThread } from './pglite-thread.ts'
 import { patientPing } from './patient-ping.ts'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
@@ -32,6 +33,16 @@ export type OpenOptions = {
   poolSize?: number
   /** Embedded database in a folder only: a new folder starts as a copy of this data folder (src/units/seed-image.ts). */
   copyFrom?: string
+  /**
+   * Embedded database only: PostgreSQL's shared_buffers (PGlite's default, 128MB, when unset). Each start
+   * writes the whole pool once; the tests' small databases start faster with a small one.
+   */
+  sharedBuffers?: string
+  /**
+   * Embedded database only: return as soon as it is starting, not when it answers; queries wait for it, and a
+   * failed start fails them. The server builds its routes meanwhile.
+   */
+  returnWhileStarting?: boolean
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
@@ -39,13 +50,14 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return openPglite(options)
 }
 
-export function postgresClient(url: string, options: Omit<OpenOptions, 'databaseUrl' | 'dataDir'>, max = options.poolSize ?? 10, socketPath?: string) {
+/** `socket`: connections to the embedded database's socket (PgliteThread.connect) instead of the server at `url`. */
+export function postgresClient(url: string, options: Omit<OpenOptions, 'databaseUrl' | 'dataDir'>, max = options.poolSize ?? 10, socket?: () => Promise<Socket>) {
   return postgres(url, {
     max,
-    ...(socketPath ? { path: socketPath } : {}),
+    ...(socket ? { socket } : {}),
     connect_timeout: options.connectTimeoutSeconds ?? 5,
     // The embedded database's single connection costs nothing to keep.
-    idle_timeout: socketPath ? 0 : 60,
+    idle_timeout: socket ? 0 : 60,
     onnotice: () => {},
     // JIT compilation costs hundreds of milliseconds on the large-estimate coverage queries and saves nothing:
     // they are index-only scans over at most a few hundred thousand entries.
@@ -99,17 +111,23 @@ async function openPglite(options: OpenOptions): Promise<Database> {
   const { dataDir } = options
   const inMemory = dataDir.startsWith('memory://')
   const unlock = inMemory ? () => {} : lockDataDir(dataDir)
-  let thread: Awaited<ReturnType<typeof startPgliteThread>>
+  let thread: PgliteThread
   try {
     if (!inMemory && options.copyFrom) copyDataFolder(options.copyFrom, embeddedFolder(dataDir))
-    thread = await startPgliteThread(inMemory ? dataDir : embeddedFolder(dataDir))
+    thread = startPgliteThread(inMemory ? dataDir : embeddedFolder(dataDir), options.sharedBuffers)
   } catch (err) {
     unlock()
     throw err
   }
+  const ready = thread.ready.catch((err: unknown) => {
+    unlock()
+    throw err
+  })
+  if (options.returnWhileStarting) ready.catch(() => {})
+  else await ready
   // PGlite has one session: one connection, through which every query waits its turn. The socket is local
-  // and the thread already started, so a slow first answer means a busy machine, not a lost server.
-  const client = postgresClient('postgres://postgres@localhost/postgres', { ...options, connectTimeoutSeconds: 60 }, 1, thread.socketPath)
+  // and connected to only once the thread answers, so a slow first answer means a busy machine, not a lost server.
+  const client = postgresClient('postgres://postgres@localhost/postgres', { ...options, connectTimeoutSeconds: 60 }, 1, thread.connect)
   const db = drizzlePostgres(client, { schema }) as unknown as Db
   const ping = patientPing(() => client`select 1`, (options.connectTimeoutSeconds ?? 5) * 1000)
   let closed = false

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { siblingModule, startWorker } from '../lib/worker-module.ts'
@@ -7,6 +8,10 @@ import { pgliteModules } from './pglite-modules.ts'
 export type PgliteThread = {
   /** The Unix socket on which the embedded database speaks the PostgreSQL protocol. */
   socketPath: string
+  /** Settles when the database answers on the socket, or rejects when it could not start (the thread is gone then). */
+  ready: Promise<void>
+  /** A connection to the socket, once the database is ready. */
+  connect(): Promise<net.Socket>
   /** False once the thread has stopped (closed, or crashed). */
   alive(): boolean
   close(): Promise<void>
@@ -17,44 +22,58 @@ const WORKER = siblingModule(import.meta.url, 'pglite-worker')
 type Message = { type: string; message?: string }
 
 /**
- * Starts PGlite on `dataDir` ('memory://…' or a folder) in a worker thread. The socket lives in a fresh
- * folder only this user can enter: PGlite has no authentication.
+ * Starts PGlite on `dataDir` ('memory://…' or a folder) in a worker thread and returns at once; `ready` tells
+ * when it answers. The socket lives in a fresh folder only this user can enter: PGlite has no authentication.
  */
-export async function startPgliteThread(dataDir: string): Promise<PgliteThread> {
+export function startPgliteThread(dataDir: string, sharedBuffers?: string): PgliteThread {
   const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-db-'))
   const socketPath = path.join(socketDir, '.s.PGSQL.5432')
-  const modules = await pgliteModules()
-  const worker = startWorker(WORKER, { workerData: { dataDir, socketPath, modules } })
+  const worker = startWorker(WORKER, { workerData: { dataDir, socketPath, sharedBuffers } })
+  // Compiled (once per process) while the thread loads PGlite's code.
+  const modules = pgliteModules()
+  modules.then((m) => worker.postMessage({ type: 'modules', modules: m }), () => {})
   let running = true
   const exited = new Promise<void>((resolve) => worker.once('exit', () => { running = false; resolve() }))
   // A crash after start is seen by the driver (connection refused) and answered 503; it must not end the process.
   worker.on('error', () => {})
-  const next = (types: string[]) => new Promise<Message>((resolve, reject) => {
+  const started = new Promise<void>((resolve, reject) => {
     const onMessage = (m: Message) => {
-      if (!types.includes(m.type) && m.type !== 'failed') return
+      if (m.type !== 'ready' && m.type !== 'failed') return
       worker.off('message', onMessage)
       if (m.type === 'failed') reject(new Error(`The embedded database did not start: ${m.message}`))
-      else resolve(m)
+      else resolve()
     }
     worker.on('message', onMessage)
     void exited.then(() => { worker.off('message', onMessage); reject(Object.assign(new Error('The embedded database stopped'), { code: 'CONNECTION_CLOSED' })) })
   })
   const removeSocketDir = () => fs.rmSync(socketDir, { recursive: true, force: true })
-  try {
-    await next(['ready'])
-  } catch (err) {
-    await worker.terminate()
-    removeSocketDir()
-    throw err
-  }
-  // The main thread's work decides when the process ends, as it did when PGlite ran on it.
-  worker.unref()
+  const ready = Promise.all([modules, started]).then(
+    // The main thread's work decides when the process ends, as it did when PGlite ran on it.
+    () => { worker.unref() },
+    async (err: unknown) => {
+      await worker.terminate()
+      removeSocketDir()
+      throw err
+    },
+  )
+  ready.catch(() => {}) // the caller hears of it through `ready` or its first query
   let closing: Promise<void> | null = null
   return {
     socketPath,
+    ready,
+    connect: async () => {
+      await ready
+      const socket = net.connect(socketPath)
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve)
+        socket.once('error', reject)
+      })
+      return socket
+    },
     alive: () => running,
     close: () => {
       closing ??= (async () => {
+        await ready.catch(() => {})
         if (running) {
           worker.postMessage({ type: 'close' })
           const timer = setTimeout(() => void worker.terminate(), 15_000)

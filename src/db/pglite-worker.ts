@@ -4,22 +4,32 @@
  * the PostgreSQL wire protocol on a private Unix socket; the main thread talks to it with postgres.js,
  * the same driver as for a PostgreSQL server.
  *
- * workerData: { dataDir, socketPath }. Messages to the parent: {type:'ready'}, {type:'failed', message},
- * {type:'closed'}. From the parent: {type:'close'}.
+ * workerData: { dataDir, socketPath, sharedBuffers? }. Messages to the parent: {type:'ready'}, {type:'failed', message},
+ * {type:'closed'}. From the parent: {type:'modules', modules} (PGlite's compiled WebAssembly, which the parent
+ * compiles while this thread loads), then {type:'close'}.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { PGlite } from '@electric-sql/pglite'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import type { PgliteModules } from './pglite-modules.ts'
 
-type Start = { dataDir: string; socketPath: string; modules: PgliteModules }
-const { dataDir, socketPath, modules } = workerData as Start
+type Start = { dataDir: string; socketPath: string; sharedBuffers?: string }
+const { dataDir, socketPath, sharedBuffers } = workerData as Start
 const port = parentPort!
+const modules = await new Promise<PgliteModules>((resolve) => {
+  const onModules = (m: { type: string; modules?: PgliteModules }) => {
+    if (m.type !== 'modules' || !m.modules) return
+    port.off('message', onModules)
+    resolve(m.modules)
+  }
+  port.on('message', onModules)
+})
 
 let db: PGlite
 let server: PGLiteSocketServer
 try {
-  db = await PGlite.create(dataDir, { ...modules })
+  const startParams = sharedBuffers ? [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`] : undefined
+  db = await PGlite.create(dataDir, { ...modules, ...(startParams ? { startParams } : {}) })
   // One connection: PGlite has one session, and the multiplexer of several connections interleaves
   // their extended-protocol messages (and prepared statement names) outside transactions.
   server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 1 })

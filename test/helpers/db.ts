@@ -59,7 +59,9 @@ export async function createTestDatabase(opts: { seed?: boolean | SeedName; migr
     const folder = dataDir
     dropDatabase = async () => { fs.rmSync(folder, { recursive: true, force: true }) }
   }
-  const options: OpenOptions = { databaseUrl: url, dataDir, connectTimeoutSeconds: 60, statementTimeoutMs: 600_000, poolSize: 5 }
+  // A small buffer pool: every start of PGlite writes all of it (0.1 s of CPU for the default 128 MB), and the
+  // test databases are a few megabytes.
+  const options: OpenOptions = { databaseUrl: url, dataDir, connectTimeoutSeconds: 60, statementTimeoutMs: 600_000, poolSize: 5, sharedBuffers: '16MB' }
   const database = await openDatabase({ ...options, copyFrom })
   if (migrate) {
     await prepareDatabase(database, options, async (db) => {
