@@ -33,6 +33,7 @@ t.test('a start that fails fails the first query, clearly, and leaves the folder
   const database = await openDatabase({ databaseUrl: null, dataDir: dir, returnWhileStarting: true })
   await t.rejects(database.client`select 1`, /The embedded database did not start/)
   t.notOk(fs.existsSync(path.join(dir, 'kyso.lock')), 'the lock is released')
+  await t.rejects(database.ping(), /The embedded database has stopped/, 'its thread is gone')
   await t.resolves(database.close(), 'closing it afterwards is harmless')
   // The folder is free for the next attempt, which fails the same way instead of finding it in use.
   const again = await openDatabase({ databaseUrl: null, dataDir: dir, returnWhileStarting: true })
