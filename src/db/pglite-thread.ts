@@ -6,11 +6,9 @@ import { siblingModule, startWorker } from '../lib/worker-module.ts'
 import { pgliteModules } from './pglite-modules.ts'
 
 export type PgliteThread = {
-  /** The Unix socket on which the embedded database speaks the PostgreSQL protocol. */
-  socketPath: string
   /** Settles when the database answers on the socket, or rejects when it could not start (the thread is gone then). */
   ready: Promise<void>
-  /** A connection to the socket, once the database is ready. */
+  /** A connection to the Unix socket on which the database speaks the PostgreSQL protocol, once it is ready. */
   connect(): Promise<net.Socket>
   /** False once the thread has stopped (closed, or crashed). */
   alive(): boolean
@@ -59,7 +57,6 @@ export function startPgliteThread(dataDir: string, sharedBuffers?: string): Pgli
   ready.catch(() => {}) // the caller hears of it through `ready` or its first query
   let closing: Promise<void> | null = null
   return {
-    socketPath,
     ready,
     connect: async () => {
       await ready
