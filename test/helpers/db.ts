@@ -7,6 +7,7 @@ import { prepareDatabase } from '../../src/db/migrate.ts'
 import { seedIfEmpty } from '../../src/units/seed.ts'
 import type { SeedName } from '../../src/config.ts'
 import { PGLITE_TEST_DIR, pgliteTemplate, postgresTemplate, withDatabase } from './template-db.ts'
+import { HOSTED, hostedDatabase } from './hosted-pglite.ts'
 
 export type TestDatabase = Database & { options: OpenOptions; url: string | null; drop(): Promise<void> }
 
@@ -27,7 +28,8 @@ async function createDatabase(admin: postgres.Sql, name: string, template: strin
  * A fresh database for one test file: a new database on the PostgreSQL server at TEST_DATABASE_URL
  * when it is set, else PGlite in a temporary folder (in memory when not migrated). Migrated, and seeded
  * with Bình Thuận when asked: a copy of the run's template (template-db.ts), then prepared as the server
- * would (which finds nothing to do).
+ * would (which finds nothing to do). A migrated PGlite database runs in the run's host process
+ * (hosted-pglite.ts).
  */
 export async function createTestDatabase(opts: { seed?: boolean | SeedName; migrate?: boolean } = {}): Promise<TestDatabase> {
   const base = process.env.TEST_DATABASE_URL
@@ -62,7 +64,14 @@ export async function createTestDatabase(opts: { seed?: boolean | SeedName; migr
   // A small buffer pool: every start of PGlite writes all of it (0.1 s of CPU for the default 128 MB), and the
   // test databases are a few megabytes.
   const options: OpenOptions = { databaseUrl: url, dataDir, connectTimeoutSeconds: 60, statementTimeoutMs: 600_000, poolSize: 5, sharedBuffers: '16MB' }
-  const database = await openDatabase({ ...options, copyFrom })
+  let database: Database
+  if (copyFrom && HOSTED) {
+    const folder = path.join(dataDir, 'pglite')
+    fs.cpSync(copyFrom, folder, { recursive: true })
+    database = hostedDatabase(folder, options)
+  } else {
+    database = await openDatabase({ ...options, copyFrom })
+  }
   if (migrate) {
     await prepareDatabase(database, options, async (db) => {
       if (seed) await seedIfEmpty(db, seed)

@@ -1,0 +1,140 @@
+/**
+ * PGlite test databases held by one process per test run (pglite-host.ts), which this module starts when no
+ * test file has yet: a test file then pays neither for compiling PGlite's WebAssembly nor for optimising it.
+ * The database is the same PGlite, reached over the same protocol as in the app; only the thread it runs in
+ * belongs to another process.
+ */
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { drizzle } from 'drizzle-orm/postgres-js'
+import * as schema from '../../src/db/schema.ts'
+import { postgresClient, type Database, type Db, type OpenOptions } from '../../src/db/open.ts'
+import { patientPing } from '../../src/db/patient-ping.ts'
+import { PGLITE_TEST_DIR, templateHash } from './template-db.ts'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const HOST = fileURLToPath(new URL('./pglite-host.ts', import.meta.url))
+const LOADER = new URL('./typescript.mjs', import.meta.url).href
+/** How long a host start may hold the start lock before another process takes over. */
+const START_PATIENCE_MS = 30_000
+
+/** A folder only this user can enter: PGlite asks for no password. */
+function privateFolder(): string {
+  const uid = process.getuid?.() ?? 0
+  const folder = path.join(PGLITE_TEST_DIR, `kyso-test-host-${uid}`)
+  fs.mkdirSync(folder, { recursive: true, mode: 0o700 })
+  const stat = fs.statSync(folder)
+  if (stat.uid !== uid || (stat.mode & 0o077) !== 0) throw new Error(`${folder} must belong to this user and be closed to others`)
+  return folder
+}
+
+/** One host per version of the schema and seed and per Node.js version; test runs of the same code share it. */
+const SOCKET = path.join(privateFolder(), `${templateHash()}-${process.version}.sock`)
+const LOG = `${SOCKET}.log`
+let logStart = -1
+
+function dial(): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(SOCKET)
+    socket.once('connect', () => { socket.off('error', reject); resolve(socket) })
+    socket.once('error', reject)
+  })
+}
+
+/** Starts a host unless another process is starting one (the `.starting` file, removed by the host once it listens). */
+function startHost(): void {
+  const lock = `${SOCKET}.starting`
+  try {
+    fs.writeFileSync(lock, String(process.pid), { flag: 'wx' })
+  } catch {
+    if (Date.now() - fs.statSync(lock, { throwIfNoEntry: false })!.mtimeMs > START_PATIENCE_MS) fs.rmSync(lock, { force: true })
+    return
+  }
+  const log = fs.openSync(LOG, 'a')
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_OPTIONS$|TAP|_TAPJS_)/.test(k)))
+  const child = spawn(process.execPath, ['--enable-source-maps', '--import', LOADER, HOST, SOCKET], { cwd: ROOT, env, detached: true, stdio: ['ignore', log, log] })
+  child.unref()
+  fs.closeSync(log)
+}
+
+async function hostConnection(): Promise<net.Socket> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await dial()
+    } catch (err) {
+      const code = (err as { code?: string }).code
+      if ((code !== 'ENOENT' && code !== 'ECONNREFUSED') || attempt > 600) throw err
+      startHost()
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+}
+
+function answer(socket: net.Socket): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = ''
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString('utf8')
+      const end = text.indexOf('\n')
+      if (end < 0) return
+      socket.off('data', onData)
+      resolve(text.slice(0, end))
+    }
+    socket.on('data', onData)
+    socket.once('close', () => reject(new Error(`the PGlite test host closed the connection (its log: ${LOG})`)))
+    socket.once('error', reject)
+  })
+}
+
+async function ask(request: Record<string, string | undefined>, expected: string): Promise<net.Socket> {
+  const socket = await hostConnection()
+  if (logStart < 0) logStart = fs.statSync(LOG, { throwIfNoEntry: false })?.size ?? 0
+  socket.write(`${JSON.stringify(request)}\n`)
+  const reply = await answer(socket)
+  if (reply !== expected) {
+    socket.destroy()
+    throw new Error(`PGlite test host: ${reply}`)
+  }
+  socket.removeAllListeners('close')
+  socket.removeAllListeners('error')
+  return socket
+}
+
+// A test file that failed shows what the host wrote meanwhile: a crash of the host (or of Node.js in it) is
+// seen in the file's output.
+process.once('exit', (code) => {
+  if (code === 0 || logStart < 0) return
+  try {
+    const text = fs.readFileSync(LOG, 'utf8').slice(logStart).trim()
+    if (text) process.stderr.write(`\nThe PGlite test host wrote while this file ran (${LOG}):\n${text.slice(-4000)}\n`)
+  } catch { /* no log, nothing to show */ }
+})
+
+/** The PGlite database in `folder` (a data folder, or 'memory://…'), opened in the run's host. */
+export function hostedDatabase(folder: string, options: Omit<OpenOptions, 'databaseUrl' | 'dataDir'>): Database {
+  const connect = () => ask({ open: folder, sharedBuffers: options.sharedBuffers }, 'ok')
+  // One connection: PGlite has one session.
+  const client = postgresClient('postgres://postgres@localhost/postgres', { ...options, connectTimeoutSeconds: 60 }, 1, connect)
+  const db = drizzle(client, { schema }) as unknown as Db
+  const ping = patientPing(() => client`select 1`, (options.connectTimeoutSeconds ?? 5) * 1000)
+  let closed = false
+  return {
+    db,
+    kind: 'pglite',
+    client,
+    ping,
+    close: async () => {
+      if (closed) return
+      closed = true
+      await client.end({ timeout: 5 })
+      ;(await ask({ close: folder }, 'closed')).destroy()
+    },
+  }
+}
+
+/** Whether test databases on PGlite are hosted (KYSO_TEST_PGLITE_HOST=0 opens each in the test process, as the app does). */
+export const HOSTED = process.env.KYSO_TEST_PGLITE_HOST !== '0' && os.platform() !== 'win32'
