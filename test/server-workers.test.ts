@@ -14,6 +14,8 @@ import { basePdf, signPdf, signingKit } from './helpers/signed-docs.ts'
 const ADMIN = 'worker-test-admin-token'
 const kit = signingKit(tanHaDucLinh(), 'Workers')
 
+// The two forms are independent: they run side by side.
+t.jobs = 2
 for (const [form, args] of [['from the sources', FROM_SOURCES], ['compiled', COMPILED]] as const) {
   t.test(`${form}: a batch's chains and a signed PDF are checked in worker threads`, async (t) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-workers-'))

@@ -5,6 +5,9 @@ import t from 'tap'
 import { startServer, failedStart } from './helpers/server-process.ts'
 import { findSeedImage } from '../src/units/seed-image.ts'
 
+// The three tests are independent: they run side by side.
+t.jobs = 3
+
 t.test('the server starts on an empty data folder, serves the national seed, refuses a second process and stops on SIGTERM', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-server-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))

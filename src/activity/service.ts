@@ -96,18 +96,20 @@ export async function importActivity(db: Db, actor: Actor, bytes: Buffer): Promi
     if (all.length) throw new Unprocessable(REFUSED, all)
     if (rows.length === 0) throw new Unprocessable('The file has a header but no rows.', [{ code: 'empty', message: 'line 2: no rows after the header', line: 2 }])
 
+    // The rows travel as one JSON parameter per chunk: drizzle's multi-row insert binds four parameters per
+    // row, and building that statement took 1.3 s of CPU for 100,000 rows.
     const returned: { inserted: boolean }[] = []
     for (let i = 0; i < rows.length; i += CHUNK) {
       const values = rows.slice(i, i + CHUNK).map((r) => ({
-        unitCode: r.unitCode, unitId: units.get(`${r.unitCode}|${r.month}`)!.id, month: monthStart(r.month), documentsSigned: r.documentsSigned,
+        unit_code: r.unitCode, unit_id: units.get(`${r.unitCode}|${r.month}`)!.id, month: monthStart(r.month), documents_signed: r.documentsSigned,
       }))
-      const result = await tx.insert(signingActivity).values(values)
-        .onConflictDoUpdate({
-          target: [signingActivity.unitCode, signingActivity.month],
-          set: { documentsSigned: sql`excluded.documents_signed`, unitId: sql`excluded.unit_id`, updatedAt: sql`now()` },
-        })
-        .returning({ inserted: sql<boolean>`(xmax = 0)` })
-      returned.push(...result)
+      returned.push(...await queryRows<{ inserted: boolean }>(tx, sql`
+        insert into signing_activity (unit_code, unit_id, month, documents_signed)
+        select r.unit_code, r.unit_id, r.month, r.documents_signed
+        from json_to_recordset(${JSON.stringify(values)}::json) as r(unit_code text, unit_id integer, month date, documents_signed integer)
+        on conflict (unit_code, month) do update
+          set documents_signed = excluded.documents_signed, unit_id = excluded.unit_id, updated_at = now()
+        returning (xmax = 0) as inserted`))
     }
     const summary = { rows: rows.length, ...upsertCounts(returned) }
     await audit(tx, actor, { action: 'activity.import', entityType: 'signing_activity', details: summary })

@@ -17,16 +17,14 @@ import { snapshot, fuzzRuns, fuzzSeed, Stats } from '../helpers/hardening.ts'
 /** Generous: proves that no input makes an answer hang (the slowest is reported, not asserted tight). */
 
 // A small DER writer, to build PKCS#7 bundles and hostile structures without openssl.
+function header(tag: number, length: number): Buffer {
+  if (length < 0x80) return Buffer.from([tag, length])
+  const bytes: number[] = []
+  for (let v = length; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff)
+  return Buffer.from([tag, 0x80 | bytes.length, ...bytes])
+}
 function tlv(tag: number, content: Buffer): Buffer {
-  const n = content.length
-  let len: Buffer
-  if (n < 0x80) len = Buffer.from([n])
-  else {
-    const bytes: number[] = []
-    for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff)
-    len = Buffer.from([0x80 | bytes.length, ...bytes])
-  }
-  return Buffer.concat([Buffer.from([tag]), len, content])
+  return Buffer.concat([header(tag, content.length), content])
 }
 const OID_SIGNED_DATA = Buffer.from('06092a864886f70d010702', 'hex')
 const OID_DATA = Buffer.from('06092a864886f70d010701', 'hex')
@@ -36,11 +34,23 @@ function pkcs7(certs: Buffer[]): Buffer {
   ]))
   return tlv(0x30, Buffer.concat([OID_SIGNED_DATA, tlv(0xa0, signedData)]))
 }
-/** `depth` nested SEQUENCEs, built from the inside out. */
+/**
+ * `inner` wrapped in `depth` SEQUENCEs (or `tag`s): the headers are worked out from the inside out and the
+ * bytes copied once; wrapping level by level copied them `depth` times (2.4 s of CPU per run of this file).
+ */
+function wrapped(inner: Buffer, depth: number, tag = 0x30): Buffer {
+  const headers: Buffer[] = []
+  let length = inner.length
+  for (let i = 0; i < depth; i++) {
+    const h = header(tag, length)
+    headers.push(h)
+    length += h.length
+  }
+  return Buffer.concat([...headers.reverse(), inner])
+}
+/** `depth` nested SEQUENCEs (or `tag`s). */
 function nested(depth: number, tag = 0x30): Buffer {
-  let inner: Buffer = Buffer.alloc(0)
-  for (let i = 0; i < depth; i++) inner = tlv(tag, inner)
-  return inner
+  return wrapped(Buffer.alloc(0), depth, tag)
 }
 
 t.test('fuzzing the uploads: every answer is a 4xx problem+json and nothing is stored', async (t) => {
@@ -117,11 +127,7 @@ t.test('fuzzing the uploads: every answer is a 4xx problem+json and nothing is s
       const at = i % d.length
       return Buffer.concat([d.subarray(0, at), Buffer.from(ins), d.subarray(at)])
     }]),
-    fc.integer({ min: 1, max: 12_000 }).map((depth): [string, Mutation] => [`wrapped in ${depth} SEQUENCEs`, (d) => {
-      let inner = d
-      for (let i = 0; i < depth; i++) inner = tlv(0x30, inner)
-      return inner
-    }]),
+    fc.integer({ min: 1, max: 12_000 }).map((depth): [string, Mutation] => [`wrapped in ${depth} SEQUENCEs`, (d) => wrapped(d, depth)]),
   )
   const base = fc.constantFrom(...bases)
   const route = fc.constantFrom(...ROUTES)

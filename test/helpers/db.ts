@@ -6,7 +6,7 @@ import { openDatabase, type Database, type OpenOptions } from '../../src/db/open
 import { prepareDatabase } from '../../src/db/migrate.ts'
 import { seedIfEmpty } from '../../src/units/seed.ts'
 import type { SeedName } from '../../src/config.ts'
-import { PGLITE_TEST_DIR, pgliteTemplate, postgresTemplate, withDatabase } from './template-db.ts'
+import { PGLITE_TEST_DIR, pgliteEmptyTemplate, pgliteTemplate, postgresTemplate, withDatabase } from './template-db.ts'
 import { HOSTED, hostedDatabase } from './hosted-pglite.ts'
 
 export type TestDatabase = Database & { options: OpenOptions; url: string | null; drop(): Promise<void> }
@@ -26,17 +26,16 @@ async function createDatabase(admin: postgres.Sql, name: string, template: strin
 
 /**
  * A fresh database for one test file: a new database on the PostgreSQL server at TEST_DATABASE_URL
- * when it is set, else PGlite in a temporary folder (in memory when not migrated). Migrated, and seeded
- * with Bình Thuận when asked: a copy of the run's template (template-db.ts), then prepared as the server
- * would (which finds nothing to do). A migrated PGlite database runs in the run's host process
- * (hosted-pglite.ts).
+ * when it is set, else PGlite in a temporary folder. A copy of the run's template (template-db.ts):
+ * migrated, and seeded with Bình Thuận when asked, then prepared as the server would (which finds nothing
+ * to do); or, not migrated, as initdb leaves it. On PGlite it runs in the run's host process (hosted-pglite.ts).
  */
 export async function createTestDatabase(opts: { seed?: boolean | SeedName; migrate?: boolean } = {}): Promise<TestDatabase> {
   const base = process.env.TEST_DATABASE_URL
   const migrate = opts.migrate !== false
   const seed: SeedName | null = migrate && opts.seed ? (opts.seed === true ? 'binh-thuan-2017' : opts.seed) : null
   let url: string | null = null
-  let dataDir = 'memory://'
+  let dataDir = 'memory://' // PostgreSQL: not used
   let copyFrom: string | undefined
   let dropDatabase = async () => {}
   if (base) {
@@ -54,9 +53,9 @@ export async function createTestDatabase(opts: { seed?: boolean | SeedName; migr
       await a.unsafe(`drop database if exists ${name} with (force)`)
       await a.end()
     }
-  } else if (migrate) {
-    // A copy of the template folder opens in a fraction of what loading it into memory takes.
-    copyFrom = await pgliteTemplate(seed)
+  } else {
+    // A copy of the template folder opens in a fraction of what loading it into memory (or initdb) takes.
+    copyFrom = migrate ? await pgliteTemplate(seed) : await pgliteEmptyTemplate()
     dataDir = fs.mkdtempSync(path.join(PGLITE_TEST_DIR, 'kyso-test-db-'))
     const folder = dataDir
     dropDatabase = async () => { fs.rmSync(folder, { recursive: true, force: true }) }

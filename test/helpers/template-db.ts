@@ -14,6 +14,7 @@ import os from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
 import { MIGRATIONS_FOLDER } from '../../src/db/migrate.ts'
+import { embeddedFolder, openDatabase } from '../../src/db/open.ts'
 import { buildSeededDatabase, writeSeedImage } from '../../src/units/seed-image.ts'
 import type { SeedName } from '../../src/config.ts'
 
@@ -59,6 +60,28 @@ export const PGLITE_TEST_DIR = (() => {
 export async function pgliteTemplate(seed: SeedName | null): Promise<string> {
   const folder = path.join(PGLITE_TEST_DIR, `kyso-test-template-${templateHash()}-${seed ?? 'bare'}`)
   if (!fs.existsSync(path.join(folder, 'PG_VERSION'))) await writeSeedImage(seed, folder)
+  return folder
+}
+
+/**
+ * A PGlite data folder as initdb leaves it, nothing migrated, built when missing: unmigrated test databases
+ * open a copy of it instead of running PGlite's initdb each time (1.5 s of CPU).
+ */
+export async function pgliteEmptyTemplate(): Promise<string> {
+  const folder = path.join(PGLITE_TEST_DIR, `kyso-test-template-${templateHash()}-empty`)
+  if (fs.existsSync(path.join(folder, 'PG_VERSION'))) return folder
+  const partial = `${folder}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`
+  try {
+    const database = await openDatabase({ databaseUrl: null, dataDir: partial })
+    await database.close()
+    try {
+      fs.renameSync(embeddedFolder(partial), folder)
+    } catch (err) {
+      if (!fs.existsSync(path.join(folder, 'PG_VERSION'))) throw err
+    }
+  } finally {
+    fs.rmSync(partial, { recursive: true, force: true })
+  }
   return folder
 }
 
