@@ -3,11 +3,8 @@
  * do not inherit) and compiled (`npm start`, dist/) — and do the uploads' heavy work: chain checking of a
  * certificate batch and verification of a signed PDF, through a real socket.
  */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import t from 'tap'
-import { COMPILED, FROM_SOURCES, startServer } from './helpers/server-process.ts'
+import { COMPILED, FROM_SOURCES, seededDataDir, startServer } from './helpers/server-process.ts'
 import { tanHaDucLinh } from './helpers/pki.ts'
 import { basePdf, signPdf, signingKit } from './helpers/signed-docs.ts'
 
@@ -18,8 +15,7 @@ const kit = signingKit(tanHaDucLinh(), 'Workers')
 t.jobs = 2
 for (const [form, args] of [['from the sources', FROM_SOURCES], ['compiled', COMPILED]] as const) {
   t.test(`${form}: a batch's chains and a signed PDF are checked in worker threads`, async (t) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-workers-'))
-    t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+    const dir = await seededDataDir(t, 'kyso-workers-')
     const server = await startServer({ DATA_DIR: dir, ADMIN_TOKEN: ADMIN }, 180_000, args)
     t.teardown(() => { server.child.kill('SIGKILL') })
     const post = async (url: string, type: string, body: string | Uint8Array<ArrayBuffer>) => {

@@ -4,16 +4,12 @@
  * created through the API (in a response body), a wrong token, a cookie, a private key sent by
  * mistake, and the text of request bodies.
  */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import t from 'tap'
-import { startServer } from '../helpers/server-process.ts'
+import { seededDataDir, startServer } from '../helpers/server-process.ts'
 import { generateKey, privateKeyPem } from '../../src/pki/issue.ts'
 
 t.test('a trace-level log holds no token, cookie, private key or body', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-logs-'))
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const dir = await seededDataDir(t, 'kyso-logs-')
   const ADMIN = 'logs-test-admin-token-SECRET-4711'
   const server = await startServer({ DATA_DIR: dir, ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'trace', WEBHOOK_ALLOW_PRIVATE: 'true' })
   t.teardown(() => { server.child.kill('SIGKILL') })

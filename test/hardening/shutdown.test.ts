@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import { count, eq } from 'drizzle-orm'
-import { startServer } from '../helpers/server-process.ts'
+import { seededDataDir, startServer } from '../helpers/server-process.ts'
 import { createTestDatabase } from '../helpers/db.ts'
 import { openDatabase } from '../../src/db/open.ts'
 import { adminUnits, certificates } from '../../src/db/schema.ts'
@@ -54,10 +54,13 @@ function post(url: string, headers: Record<string, string>, body: string): Promi
 }
 
 t.test('SIGTERM finishes the requests in flight, closes the database and exits 0', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-shutdown-'))
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
   let databaseUrl: string | null = null
-  if (process.env.TEST_DATABASE_URL) {
+  let dir: string
+  if (!process.env.TEST_DATABASE_URL) {
+    dir = await seededDataDir(t, 'kyso-shutdown-')
+  } else {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-shutdown-'))
+    t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
     const empty = await createTestDatabase({ migrate: false })
     await empty.close()
     t.teardown(() => empty.drop())
