@@ -26,9 +26,9 @@ const modules = await new Promise<PgliteModules>((resolve) => {
 })
 
 /**
- * PGlite hands an answer over in many small pieces, and the socket server writes each piece with a system call
- * of its own: 23 s of CPU over the test suite's queries, more than all of its other socket work. The pieces of
- * one answer are collected here and written at once (PGlite computes the whole answer synchronously anyway).
+ * PGlite hands an answer over in pieces, and the socket server writes each piece with a system call of its own.
+ * The pieces of one answer are collected here and written at once (PGlite computes the whole answer
+ * synchronously anyway): 2,000 small queries took 0.52–0.58 s of this thread's CPU instead of 0.67–0.96 s.
  */
 function writeAnswersWhole(pglite: PGlite): void {
   const stream = pglite.execProtocolRawStream.bind(pglite)

@@ -5,6 +5,7 @@
  * belongs to another process.
  */
 import { spawn } from 'node:child_process'
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
@@ -32,8 +33,18 @@ function privateFolder(): string {
   return folder
 }
 
-/** One host per version of the schema and seed and per Node.js version; test runs of the same code share it. */
-const SOCKET = path.join(privateFolder(), `${templateHash()}-${process.version}.sock`)
+/**
+ * One host per checkout, version of the schema and seed, version of the code that runs the databases and Node.js
+ * version: test runs of the same code share it; another checkout, or changed code, gets its own.
+ */
+function hostKey(): string {
+  const h = crypto.createHash('sha256').update(ROOT).update('\0').update(templateHash())
+  for (const file of ['src/db/pglite-worker.ts', 'src/db/pglite-thread.ts', 'src/db/pglite-modules.ts', 'test/helpers/pglite-host.ts']) {
+    h.update('\0').update(fs.readFileSync(path.join(ROOT, file)))
+  }
+  return h.digest('hex').slice(0, 16)
+}
+const SOCKET = path.join(privateFolder(), `${hostKey()}-${process.version}.sock`)
 const LOG = `${SOCKET}.log`
 let logStart = -1
 
@@ -51,7 +62,8 @@ function startHost(): void {
   try {
     fs.writeFileSync(lock, String(process.pid), { flag: 'wx' })
   } catch {
-    if (Date.now() - fs.statSync(lock, { throwIfNoEntry: false })!.mtimeMs > START_PATIENCE_MS) fs.rmSync(lock, { force: true })
+    const held = fs.statSync(lock, { throwIfNoEntry: false })
+    if (held && Date.now() - held.mtimeMs > START_PATIENCE_MS) fs.rmSync(lock, { force: true })
     return
   }
   const log = fs.openSync(LOG, 'a')
@@ -114,7 +126,7 @@ process.once('exit', (code) => {
   } catch { /* no log, nothing to show */ }
 })
 
-/** The PGlite database in `folder` (a data folder, or 'memory://…'), opened in the run's host. */
+/** The PGlite database in the data folder `folder`, opened in the run's host. */
 export function hostedDatabase(folder: string, options: Omit<OpenOptions, 'databaseUrl' | 'dataDir'>): Database {
   const connect = () => ask({ open: folder, sharedBuffers: options.sharedBuffers }, 'ok')
   // One connection: PGlite has one session.
