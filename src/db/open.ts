@@ -125,9 +125,29 @@ async function openPglite(options: OpenOptions): Promise<Database> {
   })
   if (options.returnWhileStarting) ready.catch(() => {})
   else await ready
-  // PGlite has one session: one connection, through which every query waits its turn. The socket is local
-  // and connected to only once the thread answers, so a slow first answer means a busy machine, not a lost server.
-  const client = postgresClient('postgres://postgres@localhost/postgres', { ...options, connectTimeoutSeconds: 60 }, 1, thread.connect)
+  // The socket is connected to only once the thread answers.
+  return embeddedDatabase(thread.connect, options, thread.alive, async () => {
+    try {
+      await thread.close()
+    } finally {
+      unlock()
+    }
+  })
+}
+
+/**
+ * The driver for an embedded database whose connections `connect` opens: one connection, since PGlite has one
+ * session and every query waits its turn in it. The socket is local, so a slow first answer means a busy
+ * machine, not a lost server. `alive` tells whether what runs the database still does; `release` stops it once
+ * the driver has ended.
+ */
+export function embeddedDatabase(
+  connect: () => Promise<Socket>,
+  options: Omit<OpenOptions, 'databaseUrl' | 'dataDir'>,
+  alive: () => boolean,
+  release: () => Promise<void>,
+): Database {
+  const client = postgresClient('postgres://postgres@localhost/postgres', { ...options, connectTimeoutSeconds: 60 }, 1, connect)
   const db = drizzlePostgres(client, { schema }) as unknown as Db
   const ping = patientPing(() => client`select 1`, (options.connectTimeoutSeconds ?? 5) * 1000)
   let closed = false
@@ -136,7 +156,7 @@ async function openPglite(options: OpenOptions): Promise<Database> {
     kind: 'pglite',
     client,
     ping: async () => {
-      if (!thread.alive()) throw Object.assign(new Error('The embedded database has stopped'), { code: 'CONNECTION_CLOSED' })
+      if (!alive()) throw Object.assign(new Error('The embedded database has stopped'), { code: 'CONNECTION_CLOSED' })
       await ping()
     },
     close: async () => {
@@ -144,9 +164,8 @@ async function openPglite(options: OpenOptions): Promise<Database> {
       closed = true
       try {
         await client.end({ timeout: 5 })
-        await thread.close()
       } finally {
-        unlock()
+        await release()
       }
     },
   }

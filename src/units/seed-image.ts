@@ -62,14 +62,14 @@ export async function buildSeededDatabase(options: OpenOptions, seed: SeedName |
 }
 
 /**
- * Writes the image of `seed` (or of the migrations alone, for null) as the folder `image`: built beside it,
- * closed cleanly, renamed into place. Two processes may build it at once: the first rename wins, the other's
- * copy is dropped.
+ * Writes an embedded data folder as the folder `image`: `build` makes it in a fresh DATA_DIR beside it and closes
+ * it cleanly, then it is renamed into place. Two processes may build it at once: the first rename wins, the
+ * other's copy is dropped.
  */
-export async function writeSeedImage(seed: SeedName | null, image: string): Promise<void> {
+export async function writeDataFolder(image: string, build: (dataDir: string) => Promise<void>): Promise<void> {
   const partial = `${image}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`
   try {
-    await buildSeededDatabase({ databaseUrl: null, dataDir: partial, statementTimeoutMs: 600_000 }, seed)
+    await build(partial)
     try {
       fs.renameSync(embeddedFolder(partial), image)
     } catch (err) {
@@ -78,6 +78,11 @@ export async function writeSeedImage(seed: SeedName | null, image: string): Prom
   } finally {
     fs.rmSync(partial, { recursive: true, force: true })
   }
+}
+
+/** Writes the image of `seed` (or of the migrations alone, for null) as the folder `image` (writeDataFolder). */
+export function writeSeedImage(seed: SeedName | null, image: string): Promise<void> {
+  return writeDataFolder(image, (dataDir) => buildSeededDatabase({ databaseUrl: null, dataDir, statementTimeoutMs: 600_000 }, seed))
 }
 
 /** Removes the images in `dir` other than `keep` (older builds' images). */

@@ -11,11 +11,9 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { drizzle } from 'drizzle-orm/postgres-js'
-import * as schema from '../../src/db/schema.ts'
-import { postgresClient, type Database, type Db, type OpenOptions } from '../../src/db/open.ts'
-import { patientPing } from '../../src/db/patient-ping.ts'
+import { embeddedDatabase, type Database, type OpenOptions } from '../../src/db/open.ts'
 import { PGLITE_TEST_DIR, templateHash } from './template-db.ts'
+import { firstLine } from './socket-line.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const HOST = fileURLToPath(new URL('./pglite-host.ts', import.meta.url))
@@ -86,33 +84,15 @@ async function hostConnection(): Promise<net.Socket> {
   }
 }
 
-function answer(socket: net.Socket): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = ''
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString('utf8')
-      const end = text.indexOf('\n')
-      if (end < 0) return
-      socket.off('data', onData)
-      resolve(text.slice(0, end))
-    }
-    socket.on('data', onData)
-    socket.once('close', () => reject(new Error(`the PGlite test host closed the connection (its log: ${LOG})`)))
-    socket.once('error', reject)
-  })
-}
-
 async function ask(request: Record<string, string | undefined>, expected: string): Promise<net.Socket> {
   const socket = await hostConnection()
   if (logStart < 0) logStart = fs.statSync(LOG, { throwIfNoEntry: false })?.size ?? 0
   socket.write(`${JSON.stringify(request)}\n`)
-  const reply = await answer(socket)
+  const reply = await firstLine(socket).catch((err: Error) => `no answer, ${err.message} (its log: ${LOG})`)
   if (reply !== expected) {
     socket.destroy()
     throw new Error(`PGlite test host: ${reply}`)
   }
-  socket.removeAllListeners('close')
-  socket.removeAllListeners('error')
   return socket
 }
 
@@ -128,24 +108,9 @@ process.once('exit', (code) => {
 
 /** The PGlite database in the data folder `folder`, opened in the run's host. */
 export function hostedDatabase(folder: string, options: Omit<OpenOptions, 'databaseUrl' | 'dataDir'>): Database {
-  const connect = () => ask({ open: folder, sharedBuffers: options.sharedBuffers }, 'ok')
-  // One connection: PGlite has one session.
-  const client = postgresClient('postgres://postgres@localhost/postgres', { ...options, connectTimeoutSeconds: 60 }, 1, connect)
-  const db = drizzle(client, { schema }) as unknown as Db
-  const ping = patientPing(() => client`select 1`, (options.connectTimeoutSeconds ?? 5) * 1000)
-  let closed = false
-  return {
-    db,
-    kind: 'pglite',
-    client,
-    ping,
-    close: async () => {
-      if (closed) return
-      closed = true
-      await client.end({ timeout: 5 })
-      ;(await ask({ close: folder }, 'closed')).destroy()
-    },
-  }
+  return embeddedDatabase(() => ask({ open: folder, sharedBuffers: options.sharedBuffers }, 'ok'), options, () => true, async () => {
+    (await ask({ close: folder }, 'closed')).destroy()
+  })
 }
 
 /** Whether test databases on PGlite are hosted (KYSO_TEST_PGLITE_HOST=0 opens each in the test process, as the app does). */

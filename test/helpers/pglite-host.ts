@@ -14,6 +14,7 @@
 import fs from 'node:fs'
 import net from 'node:net'
 import { startPgliteThread, type PgliteThread } from '../../src/db/pglite-thread.ts'
+import { firstLine } from './socket-line.ts'
 
 const IDLE_MS = 15_000
 const socketPath = process.argv[2]
@@ -24,22 +25,6 @@ type Request = { open?: string; close?: string; sharedBuffers?: string }
 const threads = new Map<string, PgliteThread>()
 let connections = 0
 let idleTimer: NodeJS.Timeout | undefined
-
-function firstLine(socket: net.Socket): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = ''
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString('utf8')
-      const end = text.indexOf('\n')
-      if (end < 0) return
-      socket.off('data', onData)
-      // The client waits for the answer before it sends anything else.
-      resolve(text.slice(0, end))
-    }
-    socket.on('data', onData)
-    socket.once('error', reject)
-  })
-}
 
 async function close(folder: string): Promise<void> {
   const thread = threads.get(folder)

@@ -14,8 +14,8 @@ import os from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
 import { MIGRATIONS_FOLDER } from '../../src/db/migrate.ts'
-import { embeddedFolder, openDatabase } from '../../src/db/open.ts'
-import { buildSeededDatabase, writeSeedImage } from '../../src/units/seed-image.ts'
+import { openDatabase } from '../../src/db/open.ts'
+import { buildSeededDatabase, writeDataFolder, writeSeedImage } from '../../src/units/seed-image.ts'
 import type { SeedName } from '../../src/config.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -69,18 +69,8 @@ export async function pgliteTemplate(seed: SeedName | null): Promise<string> {
  */
 export async function pgliteEmptyTemplate(): Promise<string> {
   const folder = path.join(PGLITE_TEST_DIR, `kyso-test-template-${templateHash()}-empty`)
-  if (fs.existsSync(path.join(folder, 'PG_VERSION'))) return folder
-  const partial = `${folder}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`
-  try {
-    const database = await openDatabase({ databaseUrl: null, dataDir: partial })
-    await database.close()
-    try {
-      fs.renameSync(embeddedFolder(partial), folder)
-    } catch (err) {
-      if (!fs.existsSync(path.join(folder, 'PG_VERSION'))) throw err
-    }
-  } finally {
-    fs.rmSync(partial, { recursive: true, force: true })
+  if (!fs.existsSync(path.join(folder, 'PG_VERSION'))) {
+    await writeDataFolder(folder, async (dataDir) => { await (await openDatabase({ databaseUrl: null, dataDir })).close() })
   }
   return folder
 }
