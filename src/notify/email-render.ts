@@ -6,8 +6,12 @@ export type RenderedEmail = { subject: string; text: string; html: string }
 type Unit = { code: string; name: string }
 type Expiring = { unitCode: string; unitName: string; certificateId: string; notAfter: string }
 
-const VN_DATE = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' })
-const vnDate = (iso: unknown) => VN_DATE.format(new Date(String(iso)))
+// Made on first use: loading the locale's data costs every process that starts 15 ms, mail or not.
+let vnDateFormat: Intl.DateTimeFormat | null = null
+const vnDate = (iso: unknown) => {
+  vnDateFormat ??= new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' })
+  return vnDateFormat.format(new Date(String(iso)))
+}
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)

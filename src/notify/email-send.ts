@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer'
 import type { Transporter } from 'nodemailer'
 import type { SendResult } from './webhook-send.ts'
 import { renderEmail, type EventPayload } from './email-render.ts'
@@ -12,8 +11,10 @@ export function createMailer(smtpUrl: string | null, from: string, timeoutMs: nu
     async send(to, id, event) {
       if (!smtpUrl) return { ok: false, statusCode: null, error: 'SMTP_URL is not set: e-mail cannot be sent.' }
       if (!transport) {
+        // Loaded with the first message: nodemailer is 39 modules that a process without e-mail never needs.
+        const { default: nodemailer } = await import('nodemailer')
         const url = new URL(smtpUrl)
-        transport = nodemailer.createTransport({
+        transport ??= nodemailer.createTransport({
           host: url.hostname, port: Number(url.port) || (url.protocol === 'smtps:' ? 465 : 25), secure: url.protocol === 'smtps:',
           auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
           connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs, disableFileAccess: true, disableUrlAccess: true,
