@@ -8,7 +8,9 @@ import { pgliteModules } from './pglite-modules.ts'
 export type PgliteThread = {
   /** Settles when the database answers on the socket, or rejects when it could not start (the thread is gone then). */
   ready: Promise<void>
-  /** A connection to the Unix socket on which the database speaks the PostgreSQL protocol, once it is ready. */
+  /** The Unix socket on which the database speaks the PostgreSQL protocol, in a folder only this user can enter. */
+  socketPath: string
+  /** A connection to that socket, once the database is ready. */
   connect(): Promise<net.Socket>
   /** False once the thread has stopped (closed, or crashed). */
   alive(): boolean
@@ -58,6 +60,7 @@ export function startPgliteThread(dataDir: string, sharedBuffers?: string): Pgli
   let closing: Promise<void> | null = null
   return {
     ready,
+    socketPath,
     connect: async () => {
       await ready
       const socket = net.connect(socketPath)

@@ -46,9 +46,9 @@ const SOCKET = path.join(privateFolder(), `${hostKey()}-${process.version}.sock`
 const LOG = `${SOCKET}.log`
 let logStart = -1
 
-function dial(): Promise<net.Socket> {
+function dial(socketPath: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(SOCKET)
+    const socket = net.connect(socketPath)
     socket.once('connect', () => { socket.off('error', reject); resolve(socket) })
     socket.once('error', reject)
   })
@@ -74,7 +74,7 @@ function startHost(): void {
 async function hostConnection(): Promise<net.Socket> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await dial()
+      return await dial(SOCKET)
     } catch (err) {
       const code = (err as { code?: string }).code
       if ((code !== 'ENOENT' && code !== 'ECONNREFUSED') || attempt > 600) throw err
@@ -84,16 +84,37 @@ async function hostConnection(): Promise<net.Socket> {
   }
 }
 
-async function ask(request: Record<string, string | undefined>, expected: string): Promise<net.Socket> {
+/** Sends `request` to the host; resolves with the connection and the rest of its answer once it starts with `expected`. */
+async function ask(request: Record<string, string | undefined>, expected: string): Promise<{ socket: net.Socket; rest: string }> {
   const socket = await hostConnection()
   if (logStart < 0) logStart = fs.statSync(LOG, { throwIfNoEntry: false })?.size ?? 0
   socket.write(`${JSON.stringify(request)}\n`)
   const reply = await firstLine(socket).catch((err: Error) => `no answer, ${err.message} (its log: ${LOG})`)
-  if (reply !== expected) {
+  if (reply !== expected && !reply.startsWith(`${expected} `)) {
     socket.destroy()
     throw new Error(`PGlite test host: ${reply}`)
   }
-  return socket
+  return { socket, rest: reply.slice(expected.length + 1) }
+}
+
+/**
+ * A connection to the database in `folder`, started by the host when it is not running: straight to the
+ * database's socket, while the connection to the host that answered stays open beside it (the host counts it
+ * as in use). Either closing closes the other.
+ */
+async function connect(folder: string, sharedBuffers: string | undefined): Promise<net.Socket> {
+  const { socket: host, rest: socketPath } = await ask({ open: folder, sharedBuffers }, 'ok')
+  let db: net.Socket
+  try {
+    db = await dial(socketPath)
+  } catch (err) {
+    host.destroy()
+    throw err
+  }
+  host.on('error', () => {})
+  host.once('close', () => db.destroy())
+  db.once('close', () => host.destroy())
+  return db
 }
 
 // A test file that failed shows what the host wrote meanwhile: a crash of the host (or of Node.js in it) is
@@ -108,8 +129,8 @@ process.once('exit', (code) => {
 
 /** The PGlite database in the data folder `folder`, opened in the run's host. */
 export function hostedDatabase(folder: string, options: Omit<OpenOptions, 'databaseUrl' | 'dataDir'>): Database {
-  return embeddedDatabase(() => ask({ open: folder, sharedBuffers: options.sharedBuffers }, 'ok'), options, () => true, async () => {
-    (await ask({ close: folder }, 'closed')).destroy()
+  return embeddedDatabase(() => connect(folder, options.sharedBuffers), options, () => true, async () => {
+    (await ask({ close: folder }, 'closed')).socket.destroy()
   })
 }
 
