@@ -7,7 +7,8 @@
 // drizzle-orm's 179 kB package.json again for each of its modules). The bundle sits at the depth of src/'s
 // folders, so paths resolved from import.meta.dirname (../../drizzle) hold there too; what the code reads beside
 // itself (the seed CSV, the dashboard) is copied into it. Packages that read files beside their own code
-// (PGlite, @fastify/swagger and its UI) stay in node_modules.
+// (PGlite, @fastify/swagger and its UI) stay in node_modules. The bundle's source maps map the project's own code
+// only (scripts/source-map-own.js): stack traces name the .ts lines, and a start does not decode the packages' maps.
 // Then writes the embedded database image of the default seed (src/cli/seed-image.ts), from which a first
 // start in a new DATA_DIR begins instead of migrating and seeding.
 // `--if-stale` builds only when a source or migration is newer than the last build (npm start uses it). One build
@@ -16,6 +17,7 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
+import { keepOwnSources } from './source-map-own.js'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
 const SRC = path.join(ROOT, 'src')
@@ -66,6 +68,10 @@ async function bundle() {
     // The CommonJS packages inside call require() for Node.js's own modules.
     banner: { js: "import { createRequire as kysoCreateRequire } from 'node:module'; const require = kysoCreateRequire(import.meta.url);" },
   })
+  for (const file of fs.readdirSync(BUNDLE).filter((f) => f.endsWith('.js.map'))) {
+    const map = path.join(BUNDLE, file)
+    fs.writeFileSync(map, JSON.stringify(keepOwnSources(JSON.parse(fs.readFileSync(map, 'utf8')), (source) => !source.includes('node_modules/'))))
+  }
   for (const [from, to] of Object.entries(BESIDE_THE_CODE)) fs.cpSync(path.join(ROOT, from), path.join(BUNDLE, to), { recursive: true })
 }
 
