@@ -1,9 +1,9 @@
 // The dependencies that the project imports as hundreds of small ES modules (typebox: 373 files, drizzle-orm:
 // about 100), bundled once into a few files for the test processes: loading them cost 0.25 s of CPU in every
 // test process that loads the app, and about 0.02 s bundled. The bundles are built with esbuild (code splitting,
-// so that every entry point shares one copy of each module) and kept in the system's temporary folder under a
-// hash of the packages' versions, in node_modules/.cache (where their own imports of other packages resolve as
-// from the project); test/helpers/typescript.mjs points the project's imports at them.
+// so that every entry point shares one copy of each module) and kept in node_modules/.cache under a hash of the
+// packages' versions (there, their own imports of other packages resolve as from the project);
+// test/helpers/typescript.mjs points the project's imports at them.
 // The app itself is not affected: it runs from the sources or from its own bundle (scripts/build.js).
 import crypto from 'node:crypto'
 import fs from 'node:fs'
