@@ -11,7 +11,7 @@ import * as esbuild from 'esbuild'
 // @ts-expect-error: a JavaScript module of the build, without types
 import { keepOwnSources } from '../../scripts/source-map-own.js'
 
-type Map = { version: number; sources: string[]; mappings: string; names: string[]; sourcesContent?: (string | null)[] }
+type SourceMapJson = { version: number; sources: string[]; mappings: string; names: string[]; sourcesContent?: (string | null)[] }
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const isOwn = (source: string) => !source.includes('node_modules/')
 
@@ -23,9 +23,9 @@ t.test('a bundle of the project and a package: the project\'s positions map as b
   })
   let checked = 0
   for (const file of built.outputFiles.filter((f) => f.path.endsWith('.map'))) {
-    const map = JSON.parse(file.text) as Map
+    const map = JSON.parse(file.text) as SourceMapJson
     t.ok(map.sources.some((s) => !isOwn(s)), `${path.basename(file.path)} bundles a package`)
-    const narrowed = keepOwnSources(map, isOwn) as Map
+    const narrowed = keepOwnSources(map, isOwn) as SourceMapJson
     t.ok(narrowed.mappings.length < map.mappings.length, 'fewer mappings')
     t.ok(narrowed.sourcesContent!.every((c, i) => (c === null) === !isOwn(map.sources[i])), 'only the project\'s sources keep their text')
     const before = new SourceMap(map as unknown as SourceMapPayload)
@@ -54,7 +54,7 @@ t.test('the built server bundle names the .ts line of its code', async (t) => {
   if (!file) return t.fail(`no bundle in ${bundle} holds the message (npm run build writes it)`)
   const code = fs.readFileSync(path.join(bundle, file), 'utf8').split('\n')
   const line = code.findIndex((l) => l.includes(text))
-  const map = JSON.parse(fs.readFileSync(path.join(bundle, `${file}.map`), 'utf8')) as Map
+  const map = JSON.parse(fs.readFileSync(path.join(bundle, `${file}.map`), 'utf8')) as SourceMapJson
   t.notOk(map.sources.some((s, i) => !isOwn(s) && map.sourcesContent?.[i]), 'no package source text in the map')
   const entry = new SourceMap(map as unknown as SourceMapPayload).findEntry(line, code[line].indexOf(text)) as { originalSource?: string; originalLine?: number }
   const source = fs.readFileSync(path.join(ROOT, 'src/notify/email-send.ts'), 'utf8').split('\n')
