@@ -19,6 +19,15 @@ export type PgliteThread = {
 
 const WORKER = siblingModule(import.meta.url, 'pglite-worker')
 
+/** A connection to the Unix socket `socketPath`, once it is connected. */
+export function connectUnixSocket(socketPath: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(socketPath)
+    socket.once('connect', () => { socket.off('error', reject); resolve(socket) })
+    socket.once('error', reject)
+  })
+}
+
 type Message = { type: string; message?: string }
 
 /**
@@ -63,12 +72,7 @@ export function startPgliteThread(dataDir: string, sharedBuffers?: string): Pgli
     socketPath,
     connect: async () => {
       await ready
-      const socket = net.connect(socketPath)
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', resolve)
-        socket.once('error', reject)
-      })
-      return socket
+      return connectUnixSocket(socketPath)
     },
     alive: () => running,
     close: () => {

@@ -12,6 +12,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { embeddedDatabase, type Database, type OpenOptions } from '../../src/db/open.ts'
+import { connectUnixSocket } from '../../src/db/pglite-thread.ts'
 import { PGLITE_TEST_DIR, templateHash } from './template-db.ts'
 import { firstLine } from './socket-line.ts'
 
@@ -46,14 +47,6 @@ const SOCKET = path.join(privateFolder(), `${hostKey()}-${process.version}.sock`
 const LOG = `${SOCKET}.log`
 let logStart = -1
 
-function dial(socketPath: string): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(socketPath)
-    socket.once('connect', () => { socket.off('error', reject); resolve(socket) })
-    socket.once('error', reject)
-  })
-}
-
 /** Starts a host unless another process is starting one (the `.starting` file, removed by the host once it listens). */
 function startHost(): void {
   const lock = `${SOCKET}.starting`
@@ -74,7 +67,7 @@ function startHost(): void {
 async function hostConnection(): Promise<net.Socket> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await dial(SOCKET)
+      return await connectUnixSocket(SOCKET)
     } catch (err) {
       const code = (err as { code?: string }).code
       if ((code !== 'ENOENT' && code !== 'ECONNREFUSED') || attempt > 600) throw err
@@ -106,7 +99,7 @@ async function connect(folder: string, sharedBuffers: string | undefined): Promi
   const { socket: host, rest: socketPath } = await ask({ open: folder, sharedBuffers }, 'ok')
   let db: net.Socket
   try {
-    db = await dial(socketPath)
+    db = await connectUnixSocket(socketPath)
   } catch (err) {
     host.destroy()
     throw err
