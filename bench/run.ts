@@ -47,7 +47,7 @@ type Query = { name: string; url: string; runs: number; target?: number }
 
 async function main(): Promise<void> {
   const loadAtStart = os.loadavg()
-  log(`Kyso benchmark${QUICK ? ' (quick)' : ''}${INTAKE ? ', intake only' : ''}: ${os.availableParallelism()} cores, load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`)
+  log(`Kyso benchmark${QUICK ? ' (quick)' : ''}${INTAKE ? ', intake only' : ''}: Node.js ${process.version}, ${os.availableParallelism()} cores, load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`)
   if (!fs.existsSync(UNITS)) {
     log(`skipped: the units file ${UNITS} is not there. Give a units CSV's path as the first argument, or leave it out for the national seed.`)
     return
@@ -235,7 +235,7 @@ async function main(): Promise<void> {
     rows.push({ figure: 'resident memory of the server after the load', kyso: `${fmt(rss / 2 ** 20)} MiB`, baseline: `heap used ${fmt(memory.heapUsed / 2 ** 20)} MiB`, ratio: '', target: '', met: null })
 
     const loadAtEnd = os.loadavg()
-    console.log(`\nKyso benchmark${QUICK ? ' (quick)' : ''}${INTAKE ? ', intake' : ''}: ${fmt(loaded.communes)} communes, ${fmt(loaded.certificates)} certificates; PostgreSQL; ${os.availableParallelism()} cores; load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}, at end ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')}\n`)
+    console.log(`\nKyso benchmark${QUICK ? ' (quick)' : ''}${INTAKE ? ', intake' : ''}: ${fmt(loaded.communes)} communes, ${fmt(loaded.certificates)} certificates; PostgreSQL; Node.js ${process.version}; ${os.availableParallelism()} cores; load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}, at end ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')}\n`)
     console.log(table(rows))
     const misses = rows.filter((r) => r.met === false)
     console.log(misses.length ? `\n${misses.length} target(s) missed: ${misses.map((r) => r.figure.split(/[:(]/)[0].trim()).join('; ')}` : '\nEvery target met.')
