@@ -18,6 +18,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { keepOwnSources } from './source-map-own.js'
+import { LEFT_OUT, REQUIRE_BANNER } from './bundle-packages.js'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
 const SRC = path.join(ROOT, 'src')
@@ -64,9 +65,8 @@ async function bundle() {
     sourcemap: true,
     legalComments: 'none',
     logLevel: 'warning',
-    external: ['@electric-sql/pglite', '@electric-sql/pglite/*', '@electric-sql/pglite-socket', '@fastify/swagger', '@fastify/swagger-ui'],
-    // The CommonJS packages inside call require() for Node.js's own modules.
-    banner: { js: "import { createRequire as kysoCreateRequire } from 'node:module'; const require = kysoCreateRequire(import.meta.url);" },
+    external: LEFT_OUT,
+    banner: { js: REQUIRE_BANNER },
   })
   for (const file of fs.readdirSync(BUNDLE).filter((f) => f.endsWith('.js.map'))) {
     const map = path.join(BUNDLE, file)

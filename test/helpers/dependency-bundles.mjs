@@ -3,14 +3,16 @@
 // drizzle-orm cost 0.25 s of CPU in every test process that loads the app, and about 0.02 s bundled; the rest
 // another 0.03–0.04 s (test/health: 0.61 → 0.575 CPU-s, median of 6). The bundles are built with esbuild (code
 // splitting, so that every entry point shares one copy of each module), as the app's own bundle is (the same
-// packages left out, and Node.js's require() for the CommonJS code inside), and kept in node_modules/.cache
-// under a hash of package-lock.json; test/helpers/typescript.mjs points the project's imports at them.
+// packages left out, the same require() for the CommonJS code inside: scripts/bundle-packages.js), and kept in
+// node_modules/.cache under a hash of package-lock.json; test/helpers/typescript.mjs points the project's
+// imports at them.
 // The app itself is not affected: it runs from the sources or from its own bundle (scripts/build.js).
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { LEFT_OUT, REQUIRE_BANNER } from '../../scripts/bundle-packages.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
@@ -18,7 +20,6 @@ const ROOT = path.resolve(import.meta.dirname, '../..')
 const ENTRIES = ['typebox', 'drizzle-orm', 'drizzle-orm/pg-core', 'drizzle-orm/postgres-js', 'drizzle-orm/postgres-js/migrator',
   'fastify', 'node-forge', 'postgres', 'helmet', '@fastify/type-provider-typebox', '@fastify/static', '@fastify/rate-limit',
   '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler']
-const EXTERNAL = ['@electric-sql/pglite', '@electric-sql/pglite/*', '@electric-sql/pglite-socket', '@fastify/swagger', '@fastify/swagger-ui', 'nodemailer']
 
 /** Whether Node.js loads `file` as CommonJS: by its extension, else the `type` of the nearest package.json. */
 function isCommonJs(file) {
@@ -65,8 +66,8 @@ function build(folder) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    external: EXTERNAL,
-    banner: { js: "import { createRequire as kysoCreateRequire } from 'node:module'; const require = kysoCreateRequire(import.meta.url);" },
+    external: LEFT_OUT,
+    banner: { js: REQUIRE_BANNER },
     outdir: partial,
     logLevel: 'silent',
   })
@@ -89,7 +90,7 @@ function build(folder) {
  */
 export function dependencyBundles() {
   try {
-    const key = crypto.createHash('sha256').update(JSON.stringify([ENTRIES, EXTERNAL])).update(fs.readFileSync(path.join(ROOT, 'package-lock.json'))).digest('hex').slice(0, 16)
+    const key = crypto.createHash('sha256').update(JSON.stringify([ENTRIES, LEFT_OUT, REQUIRE_BANNER])).update(fs.readFileSync(path.join(ROOT, 'package-lock.json'))).digest('hex').slice(0, 16)
     const folder = path.join(ROOT, 'node_modules', '.cache', `kyso-test-deps-${key}`)
     const manifest = path.join(folder, 'manifest.json')
     if (!fs.existsSync(manifest)) build(folder)

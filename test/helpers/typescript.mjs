@@ -14,7 +14,7 @@ module.enableCompileCache?.()
 
 // Node.js 22 and 24 look up the package scope of every module they resolve, reading the package's
 // package.json again each time. The project's own imports of a package (`drizzle-orm` from seventy files)
-// resolve alike from every file of the project, so each is resolved once; typebox and drizzle-orm, hundreds
+// resolve alike from every file of the project, so each is resolved once; the packages the app loads, hundreds
 // of small modules, load from bundles of them (dependency-bundles.mjs).
 const PROJECT = new URL('../../', import.meta.url).href
 const bundles = module.registerHooks ? dependencyBundles() : null
