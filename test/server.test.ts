@@ -4,16 +4,16 @@ import path from 'node:path'
 import t from 'tap'
 import { startServer, failedStart } from './helpers/server-process.ts'
 import { findSeedImage } from '../src/units/seed-image.ts'
+import { EMBEDDED_ONLY } from './helpers/db.ts'
 
 // The three tests are independent: they run side by side.
 t.jobs = 3
 
-t.test('the server starts on an empty data folder, serves the national seed, refuses a second process and stops on SIGTERM', async (t) => {
+t.test('the server starts on an empty data folder, serves the national seed, refuses a second process and stops on SIGTERM', { skip: EMBEDDED_ONLY }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-server-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
   // The default seed, as a fresh clone's `npm start` loads it: every unit version since 2017 and the lineage.
   const env: Record<string, string> = { DATA_DIR: dir, ADMIN_TOKEN: 'server-test-admin-token', SEED: 'vietnam' }
-  if (process.env.TEST_DATABASE_URL) t.comment('embedded database test: runs on PGlite whatever TEST_DATABASE_URL says')
 
   const image = findSeedImage('vietnam')
   const server = await startServer(env)

@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import { count, eq, sql } from 'drizzle-orm'
-import { createTestDatabase } from '../helpers/db.ts'
+import { createTestDatabase, EMBEDDED_ONLY } from '../helpers/db.ts'
 import { openDatabase } from '../../src/db/open.ts'
 import { prepareDatabase, MIGRATIONS_FOLDER } from '../../src/db/migrate.ts'
 import { queryRows } from '../../src/db/rows.ts'
@@ -27,7 +27,7 @@ t.test('every committed migration is applied, once, on this database', async (t)
   t.equal(Number(again[0].n), journal.entries.length, 'a second start applies nothing')
 })
 
-t.test('an embedded data folder keeps its data across restarts and admits one process', async (t) => {
+t.test('an embedded data folder keeps its data across restarts and admits one process', { skip: EMBEDDED_ONLY }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-pglite-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
   const options = { databaseUrl: null, dataDir: dir }

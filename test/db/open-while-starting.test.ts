@@ -9,6 +9,7 @@ import t from 'tap'
 import type { Test } from 'tap'
 import { embeddedFolder, openDatabase } from '../../src/db/open.ts'
 import { pgliteTemplate } from '../helpers/template-db.ts'
+import { EMBEDDED_ONLY } from '../helpers/db.ts'
 
 const folder = (t: Test) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-open-starting-'))
@@ -16,7 +17,7 @@ const folder = (t: Test) => {
   return dir
 }
 
-t.test('queries sent while the embedded database starts wait for it and are answered', async (t) => {
+t.test('queries sent while the embedded database starts wait for it and are answered', { skip: EMBEDDED_ONLY }, async (t) => {
   const dir = folder(t)
   const database = await openDatabase({ databaseUrl: null, dataDir: dir, copyFrom: await pgliteTemplate(null), returnWhileStarting: true })
   t.teardown(() => database.close())
@@ -25,7 +26,7 @@ t.test('queries sent while the embedded database starts wait for it and are answ
   await t.resolves(database.ping(), 'and it is healthy')
 })
 
-t.test('a start that fails fails the first query, clearly, and leaves the folder unlocked', async (t) => {
+t.test('a start that fails fails the first query, clearly, and leaves the folder unlocked', { skip: EMBEDDED_ONLY }, async (t) => {
   const dir = folder(t)
   // A data folder of a PostgreSQL version PGlite cannot open.
   fs.mkdirSync(embeddedFolder(dir), { recursive: true })

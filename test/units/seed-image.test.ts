@@ -1,7 +1,7 @@
 /**
  * The prebuilt embedded database: an image written as the build writes it, found only for its own seed,
  * copied into a new data folder (never over an existing one) and serving the seeded data at once.
- * Embedded PostgreSQL only, whatever TEST_DATABASE_URL says: images are for PGlite.
+ * Embedded PostgreSQL only: images are for PGlite.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -12,6 +12,7 @@ import { findSeedImage, pruneSeedImages, seedImagePath, writeSeedImage } from '.
 import { openDatabase, type OpenOptions } from '../../src/db/open.ts'
 import { prepareDatabase } from '../../src/db/migrate.ts'
 import { queryRows } from '../../src/db/rows.ts'
+import { EMBEDDED_ONLY } from '../helpers/db.ts'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-image-test-'))
 t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
@@ -33,7 +34,7 @@ async function communes(options: OpenOptions): Promise<{ communes: number; migra
   }
 }
 
-t.test('an image is found for its seed only, and a new data folder starts as a copy of it', async (t) => {
+t.test('an image is found for its seed only, and a new data folder starts as a copy of it', { skip: EMBEDDED_ONLY }, async (t) => {
   t.equal(findSeedImage(SEED, images), null, 'none before it is written')
   const image = seedImagePath(SEED, images)
   await writeSeedImage(SEED, image)
@@ -55,7 +56,7 @@ t.test('an image is found for its seed only, and a new data folder starts as a c
   t.equal((await communes({ databaseUrl: null, dataDir: path.join(dir, 'other'), copyFrom: image })).name, first.name, 'and the image is a copy, untouched by the change')
 })
 
-t.test('pruning keeps the images asked for', async (t) => {
+t.test('pruning keeps the images asked for', { skip: EMBEDDED_ONLY }, async (t) => {
   const stale = path.join(images, `${SEED}-0000000000000000`)
   fs.mkdirSync(stale)
   pruneSeedImages([seedImagePath(SEED, images)], images)
