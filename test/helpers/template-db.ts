@@ -4,9 +4,9 @@
  * PGlite a data folder that each test file copies (as a first start copies the build's seeded image). They
  * are built by the code path the server uses (openDatabase, prepareDatabase, seedIfEmpty), and named by a
  * hash of everything that decides their content (migrations, schema, seed), so a change there makes a new one.
- * Built lazily by the first test file that needs one: under an advisory lock on PostgreSQL; for PGlite the
- * first files may each build it and rename it into place. (tap's `before` step would do it once, but makes
- * tap collect coverage and fail the run on it.)
+ * Built lazily by the first test file that needs one, the others waiting: under an advisory lock on PostgreSQL,
+ * under a lock file for PGlite. (tap's `before` step would do it once, but makes tap collect coverage and fail
+ * the run on it.)
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -56,23 +56,60 @@ export const PGLITE_TEST_DIR = (() => {
   }
 })()
 
-/** A migrated (and seeded) PGlite data folder, built when missing; each test file opens a copy of it. */
-export async function pgliteTemplate(seed: SeedName | null): Promise<string> {
-  const folder = path.join(PGLITE_TEST_DIR, `kyso-test-template-${templateHash()}-${seed ?? 'bare'}`)
-  if (!fs.existsSync(path.join(folder, 'PG_VERSION'))) await writeSeedImage(seed, folder)
+/** Whether the process `pid` still runs. */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM'
+  }
+}
+
+/**
+ * Builds the PGlite data folder `folder` with `build` unless it is there, one process at a time: the test files
+ * that start together would each build it otherwise (a run on a new machine spent about 25 s of CPU on
+ * templates, most of it on the same ones built side by side). The others wait for it; a lock whose process
+ * is gone is taken over.
+ */
+async function builtOnce(folder: string, build: (folder: string) => Promise<void>): Promise<string> {
+  const done = () => fs.existsSync(path.join(folder, 'PG_VERSION'))
+  const lock = `${folder}.building`
+  while (!done()) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' })
+    } catch {
+      let holder: number
+      try {
+        holder = Number(fs.readFileSync(lock, 'utf8'))
+      } catch {
+        continue // released meanwhile
+      }
+      if (holder > 0 && !running(holder)) fs.rmSync(lock, { force: true })
+      else await new Promise((resolve) => setTimeout(resolve, 100))
+      continue
+    }
+    try {
+      if (!done()) await build(folder)
+    } finally {
+      fs.rmSync(lock, { force: true })
+    }
+  }
   return folder
+}
+
+/** A migrated (and seeded) PGlite data folder, built when missing; each test file opens a copy of it. */
+export function pgliteTemplate(seed: SeedName | null): Promise<string> {
+  return builtOnce(path.join(PGLITE_TEST_DIR, `kyso-test-template-${templateHash()}-${seed ?? 'bare'}`), (folder) => writeSeedImage(seed, folder))
 }
 
 /**
  * A PGlite data folder as initdb leaves it, nothing migrated, built when missing: unmigrated test databases
  * open a copy of it instead of running PGlite's initdb each time (1.5 s of CPU).
  */
-export async function pgliteEmptyTemplate(): Promise<string> {
-  const folder = path.join(PGLITE_TEST_DIR, `kyso-test-template-${templateHash()}-empty`)
-  if (!fs.existsSync(path.join(folder, 'PG_VERSION'))) {
-    await writeDataFolder(folder, async (dataDir) => { await (await openDatabase({ databaseUrl: null, dataDir })).close() })
-  }
-  return folder
+export function pgliteEmptyTemplate(): Promise<string> {
+  return builtOnce(path.join(PGLITE_TEST_DIR, `kyso-test-template-${templateHash()}-empty`),
+    (folder) => writeDataFolder(folder, async (dataDir) => { await (await openDatabase({ databaseUrl: null, dataDir })).close() }))
 }
 
 /** The name of a migrated (and seeded) template database on the server at `base`, built when missing. */

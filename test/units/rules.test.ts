@@ -10,7 +10,8 @@ import { queryRows } from '../../src/db/rows.ts'
 import { inForceOn, inForceOnSql, isUnder, underSql, validAt, validAtSql } from '../../src/units/rules.ts'
 import { certificateStatus } from '../../src/certificates/status.ts'
 
-const database = await createTestDatabase({ migrate: false })
+// Any database does; the migrated one without units is built for other files anyway.
+const database = await createTestDatabase({ seed: false })
 t.teardown(() => database.drop())
 
 const dayArb = fc.integer({ min: 0, max: 9 }).map((d) => `2025-06-${String(20 + d).padStart(2, '0')}`)
