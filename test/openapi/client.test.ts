@@ -28,7 +28,9 @@ type Client = {
 const TSCONFIG = {
   compilerOptions: {
     target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM'], types: [],
-    strict: true, noEmit: true, allowImportingTsExtensions: true, skipLibCheck: false,
+    // The generated types and the client are .ts files, checked whatever this says; TypeScript's own lib files
+    // need no checking (tsc took 1.6 CPU-s with them, 0.8 without).
+    strict: true, noEmit: true, allowImportingTsExtensions: true, skipLibCheck: true,
   },
   include: ['*.ts'],
 }
