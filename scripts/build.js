@@ -19,6 +19,7 @@ import path from 'node:path'
 import { createRequire } from 'node:module'
 import { keepOwnSources } from './source-map-own.js'
 import { LEFT_OUT, REQUIRE_BANNER } from './bundle-packages.js'
+import { withLockFile } from './lock-file.js'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
 const SRC = path.join(ROOT, 'src')
@@ -101,45 +102,13 @@ async function build() {
   return 0
 }
 
-const LOCK = path.join(ROOT, '.build.lock')
-
-/** Whether the process that wrote the lock file still runs. */
-function holderAlive() {
-  const pid = Number(fs.readFileSync(LOCK, 'utf8'))
-  if (!Number.isInteger(pid) || pid <= 0) return false
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return err.code === 'EPERM'
-  }
-}
-
 /**
  * One build at a time: test files that start the compiled server, `npm start` and the benchmark may all ask for
  * a build at once, and two builds into one dist/ would remove each other's bundle. The others wait for the lock.
  */
-async function locked(work) {
-  for (;;) {
-    try {
-      fs.writeFileSync(LOCK, String(process.pid), { flag: 'wx' })
-      break
-    } catch (err) {
-      if (err.code !== 'EEXIST') throw err
-      let stale = false
-      try { stale = !holderAlive() } catch { /* removed meanwhile: try again */ }
-      if (stale) fs.rmSync(LOCK, { force: true })
-      else await new Promise((resolve) => setTimeout(resolve, 200))
-    }
-  }
-  try {
-    return await work()
-  } finally {
-    fs.rmSync(LOCK, { force: true })
-  }
-}
+const LOCK = path.join(ROOT, '.build.lock')
 
 const ifStale = process.argv.includes('--if-stale')
 if (ifStale && !isStale()) process.exit(0)
 // Waiting for the lock may have been waiting for another build of the same sources.
-process.exit(await locked(() => (ifStale && !isStale() ? 0 : build())))
+process.exit(await withLockFile(LOCK, () => (ifStale && !isStale() ? 0 : build())))

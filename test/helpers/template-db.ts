@@ -17,6 +17,7 @@ import { MIGRATIONS_FOLDER } from '../../src/db/migrate.ts'
 import { openDatabase } from '../../src/db/open.ts'
 import { buildSeededDatabase, writeDataFolder, writeSeedImage } from '../../src/units/seed-image.ts'
 import type { SeedName } from '../../src/config.ts'
+import { withLockFile } from '../../scripts/lock-file.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 // What decides the templates' content: the migrations, the schema and the code and data of the seed
@@ -56,45 +57,14 @@ export const PGLITE_TEST_DIR = (() => {
   }
 })()
 
-/** Whether the process `pid` still runs. */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as { code?: string }).code === 'EPERM'
-  }
-}
-
 /**
- * Builds the PGlite data folder `folder` with `build` unless it is there, one process at a time: the test files
- * that start together would each build it otherwise (a run on a new machine spent about 25 s of CPU on
- * templates, most of it on the same ones built side by side). The others wait for it; a lock whose process
- * is gone is taken over.
+ * The PGlite data folder `folder`, built with `build` unless it is there, by one process at a time: the test
+ * files that start together would each build it otherwise (a run on a new machine spent about 25 s of CPU on
+ * templates, most of it on the same ones built side by side).
  */
 async function builtOnce(folder: string, build: (folder: string) => Promise<void>): Promise<string> {
   const done = () => fs.existsSync(path.join(folder, 'PG_VERSION'))
-  const lock = `${folder}.building`
-  while (!done()) {
-    try {
-      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' })
-    } catch {
-      let holder: number
-      try {
-        holder = Number(fs.readFileSync(lock, 'utf8'))
-      } catch {
-        continue // released meanwhile
-      }
-      if (holder > 0 && !running(holder)) fs.rmSync(lock, { force: true })
-      else await new Promise((resolve) => setTimeout(resolve, 100))
-      continue
-    }
-    try {
-      if (!done()) await build(folder)
-    } finally {
-      fs.rmSync(lock, { force: true })
-    }
-  }
+  if (!done()) await withLockFile(`${folder}.building`, async () => { if (!done()) await build(folder) })
   return folder
 }
 
