@@ -1,6 +1,7 @@
 /**
  * A throwaway PostgreSQL cluster for tests that must stop and start the database server itself
- * (outages): initdb in a temporary folder, pg_ctl on a free port, trust authentication, fsync off.
+ * (outages), and for continuous integration's PostgreSQL run (throwaway-postgres-cli.ts): initdb in a
+ * temporary folder, pg_ctl on a free port, trust authentication, fsync off.
  * Everything is removed in teardown. When running as root (CI does), the cluster runs as the
  * `postgres` system user, since PostgreSQL refuses to run as root.
  */
@@ -14,6 +15,8 @@ export type ThrowawayPostgres = {
   /** postgres://postgres@127.0.0.1:PORT/postgres */
   url: string
   port: number
+  /** Its folder: the data, the socket and the log. */
+  dir: string
   /** Stops the server; `immediate` is a crash-like stop (no checkpoint, connections cut). */
   stop(mode?: 'immediate' | 'fast'): void
   /** Starts it again on the same port and data, waiting until it accepts connections. */
@@ -62,25 +65,33 @@ export async function freePort(): Promise<number> {
   })
 }
 
-export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+/** Runs one of PostgreSQL's tools, as the `postgres` system user when running as root. */
+function run(tool: string, args: string[]): { ok: boolean; output: string } {
+  const bin = postgresBinDir()!
+  const [cmd, argv] = process.getuid?.() === 0
+    ? ['runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args]]
+    : [path.join(bin, tool), args]
+  const result = spawnSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 })
+  return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}` }
+}
+
+/** Stops the cluster in `dir` if it runs (a crash-like stop) and removes the folder. */
+export function removeThrowawayPostgres(dir: string): void {
+  run('pg_ctl', ['-D', path.join(dir, 'data'), '-m', 'immediate', '-w', 'stop'])
+  fs.rmSync(dir, { recursive: true, force: true })
+}
+
+/** A new cluster in a folder made under `parent` (the temporary folder unless told). */
+export async function startThrowawayPostgres(parent = os.tmpdir()): Promise<ThrowawayPostgres> {
   const why = throwawayPostgresUnavailable()
   if (why) throw new Error(`cannot start a throwaway PostgreSQL: ${why}`)
-  const bin = postgresBinDir()!
-  const asRoot = process.getuid?.() === 0
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-pg-'))
+  const dir = fs.mkdtempSync(path.join(parent, 'kyso-pg-'))
   const data = path.join(dir, 'data')
   const logFile = path.join(dir, 'server.log')
-  if (asRoot) {
+  if (process.getuid?.() === 0) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim())
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim())
     fs.chownSync(dir, uid, gid)
-  }
-  const run = (tool: string, args: string[]) => {
-    const [cmd, argv] = asRoot
-      ? ['runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args]]
-      : [path.join(bin, tool), args]
-    const result = spawnSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 })
-    return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}` }
   }
   const readLog = () => { try { return fs.readFileSync(logFile, 'utf8') } catch { return '' } }
 
@@ -125,6 +136,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     thaw: () => signalAll('CONT'),
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    dir,
     start,
     stop,
     log: readLog,
@@ -132,9 +144,8 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
       if (removed) return
       removed = true
       try { if (running) signalAll('CONT') } catch { /* not running */ }
-      if (running) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'])
       running = false
-      fs.rmSync(dir, { recursive: true, force: true })
+      removeThrowawayPostgres(dir)
     },
   }
 }
