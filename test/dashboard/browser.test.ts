@@ -1,7 +1,7 @@
 /**
  * The dashboard in a real browser: Debian's headless Chromium driven by playwright-core, against a real
  * server on a real socket, on the 2017 Bình Thuận demonstration data. Skipped, with a message, where
- * /usr/bin/chromium is missing (`.ci/run` installs it with apt-get when it can).
+ * no Chromium is installed (test/helpers/browser.ts; `.ci/run` installs it with apt-get when it can).
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -9,7 +9,7 @@ import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { chromium, type Browser, type BrowserContext } from 'playwright-core'
-import { ARGS, ARTIFACTS, CHROMIUM, watch } from '../helpers/browser.ts'
+import { ARGS, ARTIFACTS, CHROMIUM, NO_BROWSER, watch } from '../helpers/browser.ts'
 import { buildApp } from '../../src/app.ts'
 import { testConfig } from '../../src/config.ts'
 import { createToken } from '../../src/auth/tokens.ts'
@@ -37,8 +37,8 @@ function p7b(...certs: Buffer[]): Buffer {
     tlv(0x02, Buffer.from([1])), tlv(0x31), tlv(0x30, data), tlv(0xa0, ...certs), tlv(0x31))))
 }
 
-if (!fs.existsSync(CHROMIUM)) {
-  t.plan(0, `no browser: ${CHROMIUM} is missing, so the dashboard's browser tests are skipped (install Debian's chromium: apt-get install -y chromium)`)
+if (!CHROMIUM) {
+  t.plan(0, `${NO_BROWSER}: the dashboard's browser tests are skipped`)
 } else {
   let database: TestDatabase
   let app: App

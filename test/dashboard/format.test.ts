@@ -1,12 +1,11 @@
 /**
  * The dashboard's figures keep every digit: counts and amounts beyond 2^53 − 1 come from the API as strings of
- * digits. Checked in Node, and in Chromium on the page's own modules (skipped where /usr/bin/chromium is missing).
+ * digits. Checked in Node, and in Chromium on the page's own modules (skipped where no Chromium is installed).
  */
-import fs from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { chromium } from 'playwright-core'
-import { ARGS, CHROMIUM } from '../helpers/browser.ts'
+import { ARGS, CHROMIUM, NO_BROWSER } from '../helpers/browser.ts'
 import { testApp } from '../helpers/app.ts'
 // @ts-expect-error: a plain ES module of the page, without types
 import { fmtBillion, fmtInt } from '../../src/dashboard/static/format.js'
@@ -36,7 +35,7 @@ t.test('in Node: every digit, in Vietnamese and in English', async (t) => {
   }
 })
 
-t.test('in Chromium, on the modules the page loads', { skip: fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing` }, async (t) => {
+t.test('in Chromium, on the modules the page loads', { skip: NO_BROWSER }, async (t) => {
   const { app } = await testApp(t, { seed: false })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true })

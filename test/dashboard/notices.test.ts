@@ -3,7 +3,6 @@
  * Debian's Chromium is installed, the page showing each subscription's last notices with a link to
  * them from the expiring list.
  */
-import fs from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { chromium } from 'playwright-core'
@@ -14,8 +13,8 @@ import { SYSTEM_ACTOR } from '../../src/auth/actor.ts'
 import { createTestDatabase } from '../helpers/db.ts'
 import { insertCertificate } from '../helpers/coverage-data.ts'
 import { startReceiver } from '../helpers/notify.ts'
+import { ARGS, CHROMIUM, NO_BROWSER } from '../helpers/browser.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const DAY = 86_400_000
 
 t.test('notices: the API, and the dashboard where a browser is installed', async (t) => {
@@ -45,8 +44,8 @@ t.test('notices: the API, and the dashboard where a browser is installed', async
   t.same(theirs.json().items, [], 'a registrar of another district sees none of them')
   t.equal((await app.inject({ url: '/v1/notices?certificateId=nope', headers: { authorization: `Bearer ${registrar}` } })).statusCode, 400)
 
-  t.test('in the browser', { skip: fs.existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM}` }, async (t) => {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'], headless: true })
+  t.test('in the browser', { skip: NO_BROWSER }, async (t) => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true })
     t.teardown(() => browser.close())
     const page = await browser.newPage()
     const errors: string[] = []
