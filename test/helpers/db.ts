@@ -6,8 +6,9 @@ import { openDatabase, type Database, type OpenOptions } from '../../src/db/open
 import { prepareDatabase } from '../../src/db/migrate.ts'
 import { seedIfEmpty } from '../../src/units/seed.ts'
 import type { SeedName } from '../../src/config.ts'
-import { PGLITE_TEST_DIR, pgliteEmptyTemplate, pgliteTemplate, postgresTemplate, withDatabase } from './template-db.ts'
-import { HOSTED, hostedDatabase } from './hosted-pglite.ts'
+import { pgliteEmptyTemplate, pgliteTemplate, postgresTemplate, withDatabase } from './template-db.ts'
+import { openTestPglite } from './hosted-pglite.ts'
+import { PGLITE_TEST_DIR } from './pglite-test-dir.ts'
 
 /**
  * The skip reason of a test that runs on embedded PostgreSQL (PGlite) whatever TEST_DATABASE_URL says (the
@@ -78,14 +79,7 @@ export async function createTestDatabase(opts: { seed?: boolean | SeedName; migr
   // A small buffer pool: every start of PGlite writes all of it (0.1 s of CPU for the default 128 MB), and the
   // test databases are a few megabytes.
   const options: OpenOptions = { databaseUrl: url, dataDir, connectTimeoutSeconds: 60, statementTimeoutMs: 600_000, poolSize: 5, sharedBuffers: '16MB' }
-  let database: Database
-  if (copyFrom && HOSTED) {
-    const folder = path.join(dataDir, 'pglite')
-    fs.cpSync(copyFrom, folder, { recursive: true })
-    database = hostedDatabase(folder, options)
-  } else {
-    database = await openDatabase({ ...options, copyFrom })
-  }
+  const database: Database = copyFrom ? await openTestPglite(dataDir, options, copyFrom) : await openDatabase(options)
   if (migrate) {
     await prepareDatabase(database, options, async (db) => {
       if (seed) await seedIfEmpty(db, seed)

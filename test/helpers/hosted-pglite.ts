@@ -11,9 +11,9 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { embeddedDatabase, type Database, type OpenOptions } from '../../src/db/open.ts'
+import { embeddedDatabase, embeddedFolder, openDatabase, type Database, type OpenOptions } from '../../src/db/open.ts'
 import { connectUnixSocket } from '../../src/db/pglite-thread.ts'
-import { PGLITE_TEST_DIR, templateHash } from './template-db.ts'
+import { PGLITE_TEST_DIR } from './pglite-test-dir.ts'
 import { firstLine } from './socket-line.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -33,11 +33,11 @@ function privateFolder(): string {
 }
 
 /**
- * One host per checkout, version of the schema and seed, version of the code that runs the databases and Node.js
- * version: test runs of the same code share it; another checkout, or changed code, gets its own.
+ * One host per checkout, version of the code that runs the databases and Node.js version: test runs of the same
+ * code share it; another checkout, or changed code, gets its own.
  */
 function hostKey(): string {
-  const h = crypto.createHash('sha256').update(ROOT).update('\0').update(templateHash())
+  const h = crypto.createHash('sha256').update(ROOT)
   for (const file of ['src/db/pglite-worker.ts', 'src/db/pglite-thread.ts', 'src/db/pglite-modules.ts', 'test/helpers/pglite-host.ts']) {
     h.update('\0').update(fs.readFileSync(path.join(ROOT, file)))
   }
@@ -125,6 +125,19 @@ export function hostedDatabase(folder: string, options: Omit<OpenOptions, 'datab
   return embeddedDatabase(() => connect(folder, options.sharedBuffers), options, () => true, async () => {
     (await ask({ close: folder }, 'closed')).socket.destroy()
   })
+}
+
+/**
+ * The PGlite database in the data folder `dataDir` (embeddedFolder, as the app lays it out), begun as a copy of
+ * the data folder `from` when given, else made by initdb: in the run's host, or in this process, as the app
+ * opens it, when hosting is off.
+ */
+export async function openTestPglite(dataDir: string, options: Omit<OpenOptions, 'dataDir' | 'copyFrom'>, from?: string): Promise<Database> {
+  if (!HOSTED) return openDatabase({ ...options, dataDir, copyFrom: from })
+  const folder = embeddedFolder(dataDir)
+  if (from) fs.cpSync(from, folder, { recursive: true })
+  else fs.mkdirSync(dataDir, { recursive: true })
+  return hostedDatabase(folder, options)
 }
 
 /** Whether test databases on PGlite are hosted (KYSO_TEST_PGLITE_HOST=0 opens each in the test process, as the app does). */

@@ -3,7 +3,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { embeddedFolder } from '../../src/db/open.ts'
 import { STRIPS_TYPES } from '../../src/lib/worker-module.ts'
-import { PGLITE_TEST_DIR, pgliteTemplate } from './template-db.ts'
+import { pgliteTemplate } from './template-db.ts'
+import { PGLITE_TEST_DIR } from './pglite-test-dir.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
