@@ -1,6 +1,6 @@
 // Work done by one process at a time under a lock file holding its pid, the others waiting; a lock whose process
-// is gone is taken over. Used by the build (scripts/build.js) and by the tests' template databases
-// (test/helpers/template-db.ts).
+// is gone is taken over. Used by the build (scripts/build.js), by the tests' template databases
+// (test/helpers/template-db.ts) and by the bundles of their dependencies (test/helpers/dependency-bundles.mjs).
 import fs from 'node:fs'
 
 /** Whether the process that wrote `lock` still runs; true while the file is still empty (just created). */

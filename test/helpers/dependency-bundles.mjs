@@ -13,6 +13,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { LEFT_OUT, REQUIRE_BANNER } from '../../scripts/bundle-packages.js'
+import { withLockFile } from '../../scripts/lock-file.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
@@ -85,15 +86,19 @@ function build(folder) {
 }
 
 /**
- * The bundles' URLs by the specifier they replace, built first when missing. Null (the packages load as
- * they are) when they cannot be built, e.g. without esbuild's binary.
+ * The bundles' URLs by the specifier they replace, built first when missing, by one process while the others
+ * wait (the six test files that start a run on a new checkout each built them, 1.1 CPU-s apiece). Null (the
+ * packages load as they are) when they cannot be built, e.g. without esbuild's binary.
  */
-export function dependencyBundles() {
+export async function dependencyBundles() {
   try {
     const key = crypto.createHash('sha256').update(JSON.stringify([ENTRIES, LEFT_OUT, REQUIRE_BANNER])).update(fs.readFileSync(path.join(ROOT, 'package-lock.json'))).digest('hex').slice(0, 16)
     const folder = path.join(ROOT, 'node_modules', '.cache', `kyso-test-deps-${key}`)
     const manifest = path.join(folder, 'manifest.json')
-    if (!fs.existsSync(manifest)) build(folder)
+    if (!fs.existsSync(manifest)) {
+      fs.mkdirSync(path.dirname(folder), { recursive: true })
+      await withLockFile(`${folder}.building`, () => { if (!fs.existsSync(manifest)) build(folder) })
+    }
     return new Map(Object.entries(JSON.parse(fs.readFileSync(manifest, 'utf8'))))
   } catch (err) {
     process.emitWarning(`The test dependencies were not bundled, so they load file by file: ${err.message}`)

@@ -17,7 +17,7 @@ module.enableCompileCache?.()
 // resolve alike from every file of the project, so each is resolved once; the packages the app loads, hundreds
 // of small modules, load from bundles of them (dependency-bundles.mjs).
 const PROJECT = new URL('../../', import.meta.url).href
-const bundles = module.registerHooks ? dependencyBundles() : null
+const bundles = module.registerHooks ? await dependencyBundles() : null
 const resolved = new Map()
 if (module.registerHooks) {
   module.registerHooks({
