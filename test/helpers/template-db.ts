@@ -3,8 +3,8 @@
  * migrating and seeding every time: a PostgreSQL template database (`CREATE DATABASE … TEMPLATE`), or for
  * PGlite a data folder that each test file copies (as a first start copies the build's seeded image). They
  * are built by the code path the server uses (prepareDatabase, seedIfEmpty) on a database opened as the test
- * databases are, and named by a
- * hash of everything that decides their content (migrations, schema, seed), so a change there makes a new one.
+ * databases are, and named by a hash of everything that decides their content (migrations, schema, seed), so a
+ * change there makes a new one.
  * Built lazily by the first test file that needs one, the others waiting: under an advisory lock on PostgreSQL,
  * under a lock file for PGlite. (tap's `before` step would do it once, but makes tap collect coverage and fail
  * the run on it.)
@@ -13,8 +13,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import postgres from 'postgres'
-import { MIGRATIONS_FOLDER } from '../../src/db/migrate.ts'
-import { prepareDatabase } from '../../src/db/migrate.ts'
+import { MIGRATIONS_FOLDER, prepareDatabase } from '../../src/db/migrate.ts'
 import { buildSeededDatabase, writeDataFolder } from '../../src/units/seed-image.ts'
 import { seedIfEmpty } from '../../src/units/seed.ts'
 import type { SeedName } from '../../src/config.ts'
