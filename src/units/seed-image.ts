@@ -10,7 +10,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
-import { embeddedFolder, openDatabase, type OpenOptions } from '../db/open.ts'
+import { embeddedFolder, openDatabase, type Database, type OpenOptions } from '../db/open.ts'
 import { MIGRATIONS_FOLDER, prepareDatabase } from '../db/migrate.ts'
 import { SEED_DIR, SEEDS, seedIfEmpty } from './seed.ts'
 import type { SeedName } from '../config.ts'
@@ -51,9 +51,9 @@ export function findSeedImage(seed: SeedName, dir = IMAGES_DIR): string | null {
   return fs.existsSync(path.join(image, 'PG_VERSION')) ? image : null
 }
 
-/** Opens the database of `options`, migrates it, loads `seed` (unless null) and closes it. */
-export async function buildSeededDatabase(options: OpenOptions, seed: SeedName | null): Promise<void> {
-  const database = await openDatabase(options)
+/** Opens the database of `options` (with `open`: openDatabase unless told), migrates it, loads `seed` (unless null) and closes it. */
+export async function buildSeededDatabase(options: OpenOptions, seed: SeedName | null, open: (options: OpenOptions) => Promise<Database> = openDatabase): Promise<void> {
+  const database = await open(options)
   try {
     await prepareDatabase(database, options, async (db) => { if (seed) await seedIfEmpty(db, seed) })
   } finally {

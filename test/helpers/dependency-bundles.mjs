@@ -54,7 +54,6 @@ function entryName(specifier) {
 
 function build(folder) {
   const partial = `${folder}.${process.pid}.partial`
-  fs.mkdirSync(path.dirname(folder), { recursive: true })
   fs.rmSync(partial, { recursive: true, force: true })
   const wrappers = `${partial}.entries`
   fs.mkdirSync(wrappers, { recursive: true })

@@ -2,9 +2,9 @@
  * One migrated (and one migrated and seeded) database per test run, copied for each test file instead of
  * migrating and seeding every time: a PostgreSQL template database (`CREATE DATABASE … TEMPLATE`), or for
  * PGlite a data folder that each test file copies (as a first start copies the build's seeded image). They
- * are built by the code path the server uses (prepareDatabase, seedIfEmpty) on a database opened as the test
- * databases are, and named by a hash of everything that decides their content (migrations, schema, seed), so a
- * change there makes a new one.
+ * are built as the build's seeded image is (buildSeededDatabase: the server's migrations and seed) on a database
+ * opened as the test databases are, and named by a hash of everything that decides their content (migrations,
+ * schema, seed), so a change there makes a new one.
  * Built lazily by the first test file that needs one, the others waiting: under an advisory lock on PostgreSQL,
  * under a lock file for PGlite. (tap's `before` step would do it once, but makes tap collect coverage and fail
  * the run on it.)
@@ -13,9 +13,8 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import postgres from 'postgres'
-import { MIGRATIONS_FOLDER, prepareDatabase } from '../../src/db/migrate.ts'
+import { MIGRATIONS_FOLDER } from '../../src/db/migrate.ts'
 import { buildSeededDatabase, writeDataFolder } from '../../src/units/seed-image.ts'
-import { seedIfEmpty } from '../../src/units/seed.ts'
 import type { SeedName } from '../../src/config.ts'
 import { withLockFile } from '../../scripts/lock-file.js'
 import { openTestPglite } from './hosted-pglite.ts'
@@ -68,15 +67,8 @@ async function builtOnce(folder: string, build: (folder: string) => Promise<void
 export function pgliteTemplate(seed: SeedName | null): Promise<string> {
   return builtOnce(path.join(PGLITE_TEST_DIR, `kyso-test-template-${templateHash()}-${seed ?? 'bare'}`), async (folder) => {
     const from = seed ? await pgliteTemplate(null) : await pgliteEmptyTemplate()
-    await writeDataFolder(folder, async (dataDir) => {
-      const options = { databaseUrl: null, dataDir, statementTimeoutMs: 600_000, sharedBuffers: '16MB' }
-      const database = await openTestPglite(dataDir, options, from)
-      try {
-        await prepareDatabase(database, options, async (db) => { if (seed) await seedIfEmpty(db, seed) })
-      } finally {
-        await database.close()
-      }
-    })
+    const options = (dataDir: string) => ({ databaseUrl: null, dataDir, statementTimeoutMs: 600_000, sharedBuffers: '16MB' })
+    await writeDataFolder(folder, (dataDir) => buildSeededDatabase(options(dataDir), seed, (o) => openTestPglite(dataDir, o, from)))
   })
 }
 
